@@ -195,6 +195,15 @@ class PythonClientToJavaServerTest {
     }
 
     @Test
+    void callMonitorHeartbeatsKeepALongCallAlive() {
+        // The caller gives up after 2 s without news; the server's heartbeats (every 1 s) keep it waiting.
+        ObjectNode c = command("call", "sleep", Map.of("seconds", 5));
+        c.put("timeout", 20);
+        c.put("call_monitor_timeout", 2);
+        assertThat(result(python.request(c, WAIT)).asText()).isEqualTo("slept");
+    }
+
+    @Test
     void callerTimesOutWhenTheHandlerIsSlow() {
         ObjectNode c = command("call", "sleep", Map.of("seconds", 3));
         c.put("timeout", 1);

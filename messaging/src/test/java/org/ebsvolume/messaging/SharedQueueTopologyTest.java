@@ -3,6 +3,7 @@ package org.ebsvolume.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ebsvolume.messaging.testing.Broker;
+import org.ebsvolume.messaging.testing.CapturedLog;
 import org.ebsvolume.messaging.testing.PythonPeer;
 import org.ebsvolume.messaging.transport.TransportConfig;
 import org.ebsvolume.messaging.wire.PythonJson;
@@ -50,13 +51,19 @@ class SharedQueueTopologyTest {
     void aQueueDeclaredWithOtherArgumentsIsLoggedAndTheRestStillServes() throws Exception {
         Broker.requireRunning();
         String topic = Broker.uniqueTopic("mismatch");
-        // Python declares the queues as quorum; the Java server uses the defaults (classic).
+        // Python declares the queues as quorum; the Java server durable classic queues (so that the
+        // exchange matches and only the queue arguments differ).
         String exchange = Broker.uniqueTopic("ebs-mismatch");
         try (PythonPeer python = PythonPeer.start(Broker.URL, Map.of(
                      "oslo_messaging_rabbit.rabbit_quorum_queue", "true", "DEFAULT.control_exchange", exchange));
-             Transport transport = Transport.open(TransportConfig.of(Broker.URL + "?rabbit_quorum_queue=false").withControlExchange(exchange), 3)) {
+             Transport transport = Transport.open(TransportConfig.of(Broker.URL + "?amqp_durable_queues=true").withControlExchange(exchange), 3)) {
             serve(python, topic, "s1");
-            RpcServer server = transport.serve(Target.topic(topic).withServer("s1"), List.of(javaEndpoint()));
+            RpcServer server;
+            try (CapturedLog log = new CapturedLog()) {
+                server = transport.serve(Target.topic(topic).withServer("s1"), List.of(javaEndpoint()));
+                assertThat(log.text()).contains("Cannot consume queue " + topic + ":")
+                        .contains("inequivalent arg 'x-queue-type'");
+            }
             assertThat(server.failedQueues()).containsExactly(topic, topic + ".s1");
             assertThat(server.queues()).singleElement().asString().startsWith(topic + "_fanout_");
             deleteQueues(topic);

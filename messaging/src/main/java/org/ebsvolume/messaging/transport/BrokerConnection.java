@@ -43,6 +43,18 @@ public final class BrokerConnection implements AutoCloseable {
      */
     public static BrokerConnection open(TransportConfig config, String purpose, int maxAttempts)
             throws IOException, InterruptedException {
+        return open(config, purpose, maxAttempts, null);
+    }
+
+    /**
+     * As {@link #open(TransportConfig, String, int)}, with consumer callbacks run by
+     * {@code consumerDispatch} (null: the client's own pool). {@link #INLINE_DISPATCH} runs them on
+     * the connection's reader thread, saving a thread hand-off per message; callbacks must then be
+     * quick and must not call channel methods that wait for the broker's answer.
+     */
+    public static BrokerConnection open(TransportConfig config, String purpose, int maxAttempts,
+                                        java.util.concurrent.ExecutorService consumerDispatch)
+            throws IOException, InterruptedException {
         ConnectionFactory factory = factory(config);
         List<TransportHost> hosts = config.url().effectiveHosts();
         List<Address> addresses = hosts.stream().map(h -> new Address(h.hostname(), h.port())).toList();
@@ -52,7 +64,7 @@ public final class BrokerConnection implements AutoCloseable {
         OsloBackoff backoff = OsloBackoff.of(config.rabbit());
         for (int attempt = 0; ; attempt++) {
             try {
-                Connection c = factory.newConnection(null, resolver, name);
+                Connection c = factory.newConnection(consumerDispatch, resolver, name);
                 BrokerConnection bc = new BrokerConnection(c, purpose);
                 bc.watchRecovery();
                 LOG.info("Connected to AMQP server {} ({})", config.url(), purpose);
@@ -138,6 +150,41 @@ public final class BrokerConnection implements AutoCloseable {
             r.run();
         } catch (RuntimeException e) {
             LOG.error("Recovery callback failed", e);
+        }
+    }
+
+    /** Runs each consumer callback on the thread that read the message from the socket. */
+    public static final java.util.concurrent.ExecutorService INLINE_DISPATCH = new InlineExecutor();
+
+    private static final class InlineExecutor extends java.util.concurrent.AbstractExecutorService {
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+            // Shared and stateless: closing a connection must not shut it down for the others.
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+            return true;
         }
     }
 
