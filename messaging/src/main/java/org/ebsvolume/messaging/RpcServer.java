@@ -165,6 +165,11 @@ public final class RpcServer implements AutoCloseable {
         return List.copyOf(failedQueues);
     }
 
+    /** True while the server's connection to the broker is up (false during a reconnect). */
+    public boolean isConnected() {
+        return !stopping && connection.isOpen();
+    }
+
     /** Names of the queues being consumed, in oslo's declaration order. */
     public List<String> queues() {
         return subscriptions.stream().map(s -> s.queue().name()).toList();
@@ -251,6 +256,17 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private void handle(IncomingRequest request) {
+        // Log lines of the handler carry the request, as oslo.log's [req-… user project].
+        String prefix = request.context().logPrefix();
+        org.slf4j.MDC.put("oslo_request", prefix.substring(1, prefix.length() - 1));
+        try {
+            dispatchAndReply(request);
+        } finally {
+            org.slf4j.MDC.remove("oslo_request");
+        }
+    }
+
+    private void dispatchAndReply(IncomingRequest request) {
         ScheduledFuture<?> heartbeat = startCallMonitor(request);
         Object result = null;
         RemoteFailure failure = null;

@@ -1,0 +1,162 @@
+package org.ebsvolume.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The [EBS] section of the product documentation, pasted as is, loads with every value typed. */
+class ExampleConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theDocumentedEbsSectionLoadsWithEveryValueTyped() throws Exception {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        CinderConfig config = files.loadText(ConfigFiles.BASE + ConfigFiles.EXAMPLE_SECTION);
+
+        BackendConfig ebs = config.backend("EBS").orElseThrow();
+        assertThat(ebs.volumeDriver()).isEqualTo("cinder.volume.drivers.ebs.EBSDriver");
+        assertThat(ebs.isEbsDriver()).isTrue();
+        assertThat(ebs.volumeBackendName()).isEqualTo("ebs");
+        assertThat(ebs.volumeGroup()).isEqualTo("cinder-volumes");
+        assertThat(ebs.lvmType()).isEqualTo("thin");
+        assertThat(ebs.targetHelper()).isEqualTo("lioadm");
+        assertThat(ebs.targetProtocol()).isEqualTo("iscsi");
+        assertThat(ebs.targetIpAddress()).isEqualTo("10.0.0.11");
+        assertThat(ebs.targetSecondaryIpAddresses()).containsExactly("10.0.1.11");
+        assertThat(ebs.targetPort()).isEqualTo(3260);
+        assertThat(ebs.backendId()).contains("hci-0001");
+        assertThat(ebs.backendIp()).isEqualTo("10.0.0.11");
+        assertThat(ebs.backendPort()).isEqualTo(8800);
+        assertThat(ebs.replicationMode()).isEqualTo(ReplicationMode.FULL_SYNC);
+        assertThat(ebs.replicationMode().drbdProtocol()).isEqualTo('C');
+        assertThat(ebs.replicationResyncRateKib()).isEqualTo(100L * 1024);
+        assertThat(ebs.drbdResyncRate()).isEqualTo("100M");
+        assertThat(ebs.replicationStartingPort()).isEqualTo(7789);
+        assertThat(ebs.replicationLastPort()).isEqualTo(8788);
+        assertThat(ebs.replicationDevices()).containsExactly(new ReplicationDevice("hci-0002",
+                Optional.of("10.0.0.12"), OptionalInt.of(8800), Optional.of("cinder-volumes"), Map.of()));
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
+    void unsetOptionsTakeCindersDefaults() throws Exception {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        CinderConfig config = files.loadText(ConfigFiles.BASE + "[EBS]\n");
+
+        assertThat(config.storageAvailabilityZone()).isEqualTo("nova");
+        assertThat(config.statePath()).isEqualTo("/var/lib/cinder");
+        assertThat(config.reportInterval()).isEqualTo(10);
+        assertThat(config.serviceDownTime()).isEqualTo(60);
+        assertThat(config.periodicInterval()).isEqualTo(60);
+        assertThat(config.periodicFuzzyDelay()).isEqualTo(60);
+        assertThat(config.backendStatsPollingInterval()).isEqualTo(60);
+        assertThat(config.cluster()).isEmpty();
+        assertThat(config.transport().controlExchange()).isEqualTo("openstack");
+        assertThat(config.transport().rpcResponseTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.notifications().enabled()).isFalse();
+        assertThat(config.notifications().topics()).containsExactly("notifications");
+        assertThat(config.debug()).isFalse();
+        assertThat(config.database().mysqlSqlMode()).isEqualTo("TRADITIONAL");
+        assertThat(config.database().maxPoolSize()).isEqualTo(5);
+
+        BackendConfig ebs = config.backends().get(0);
+        assertThat(ebs.volumeDriver()).isEqualTo("cinder.volume.drivers.lvm.LVMVolumeDriver");
+        assertThat(ebs.volumeBackendName()).isEqualTo("EBS");
+        assertThat(ebs.volumeGroup()).isEqualTo("cinder-volumes");
+        assertThat(ebs.lvmType()).isEqualTo("auto");
+        assertThat(ebs.targetHelper()).isEqualTo("tgtadm");
+        assertThat(ebs.targetProtocol()).isEqualTo("iscsi");
+        assertThat(ebs.targetIpAddress()).isEqualTo("192.0.2.10");
+        assertThat(ebs.targetPort()).isEqualTo(3260);
+        assertThat(ebs.targetPrefix()).isEqualTo("iqn.2010-10.org.openstack:");
+        assertThat(ebs.volumeClear()).isEqualTo("zero");
+        assertThat(ebs.maxOverSubscriptionRatio()).isEqualTo("20.0");
+        assertThat(ebs.backendIp()).isEqualTo("192.0.2.10");
+        assertThat(ebs.backendPort()).isEqualTo(8800);
+        assertThat(ebs.replicationMode()).isEqualTo(ReplicationMode.FULL_SYNC);
+        assertThat(ebs.drbdResyncRate()).isEqualTo("100M");
+        assertThat(ebs.replicationStartingPort()).isEqualTo(7789);
+        assertThat(ebs.replicationDevices()).isEmpty();
+    }
+
+    @Test
+    void hostAndMyIpDefaultToTheMachinesNameAndAddress() throws Exception {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        CinderConfig config = files.loadText("""
+                [DEFAULT]
+                enabled_backends = EBS
+                [database]
+                connection = mysql+pymysql://cinder:pw@db/cinder
+                [EBS]
+                """);
+
+        assertThat(config.host()).isEqualTo("node-1");
+        assertThat(config.myIp()).isEqualTo("192.0.2.10");
+        assertThat(config.serviceHost(config.backends().get(0))).isEqualTo("node-1@EBS");
+        assertThat(config.transport().url().hosts()).isEmpty();
+    }
+
+    @Test
+    void theControlPlaneHarnessConfigLoads() throws Exception {
+        // shared/harness/README.md: "the Java worker can read the same file".
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        CinderConfig config = files.loadText("""
+                [DEFAULT]
+                host = hci-0001
+                my_ip = 127.0.0.1
+                auth_strategy = noauth
+                transport_url = rabbit://guest:guest@127.0.0.1:5672/
+                state_path = /tmp/ebs-cinder/state
+                api_paste_config = /tmp/ebs-cinder/etc/api-paste.ini
+                rootwrap_config = /etc/cinder/rootwrap.conf
+                osapi_volume_listen = 127.0.0.1
+                osapi_volume_listen_port = 8776
+                osapi_volume_workers = 1
+                debug = true
+                log_dir = /tmp/ebs-cinder/log
+                enabled_backends = EBS
+                glance_api_servers = http://127.0.0.1:9292
+                scheduler_driver_init_wait_time = 60
+                [database]
+                connection = mysql+pymysql://cinder:cinder@127.0.0.1/cinder
+                [oslo_concurrency]
+                lock_path = /tmp/ebs-cinder/lock
+                [oslo_messaging_notifications]
+                driver = noop
+                [coordination]
+                backend_url = file:///tmp/ebs-cinder/state/coordination
+                [EBS]
+                volume_backend_name = ebs
+                volume_driver = ebs_harness_fake_driver.HarnessFakeDriver
+                replication_device = backend_id:hci-0002
+                target_helper = lioadm
+                """);
+
+        BackendConfig ebs = config.backends().get(0);
+        assertThat(config.serviceHost(ebs)).isEqualTo("hci-0001@EBS");
+        assertThat(config.debug()).isTrue();
+        assertThat(config.logDir()).contains("/tmp/ebs-cinder/log");
+        assertThat(config.notifications().drivers()).containsExactly("noop");
+        assertThat(config.notifications().enabled()).isFalse();
+        assertThat(ebs.isEbsDriver()).isFalse();
+        assertThat(ebs.replicationDevices()).extracting(ReplicationDevice::asDict)
+                .containsExactly(Map.of("backend_id", "hci-0002"));
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.database().connection().jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3306/cinder");
+        assertThat(config.enabledBackends()).isEqualTo(List.of("EBS"));
+    }
+}

@@ -1,0 +1,44 @@
+package org.ebsvolume.drivers;
+
+import java.util.Map;
+
+/**
+ * What the volume service asks of a storage backend, shaped like Cinder's driver interface
+ * ({@code cinder/volume/driver.py}). Every method that creates a volume returns a model update
+ * (provider_location, provider_auth, …) that the service writes to Cinder's database; a driver
+ * that replicates hooks in there.
+ */
+public interface VolumeDriver {
+
+    /** {@code do_setup} + {@code check_for_setup_error}: throws when the backend cannot serve. */
+    void initialize() throws DriverException;
+
+    /** {@code get_volume_stats(refresh=True)}: the capability report for the scheduler. */
+    Map<String, Object> stats() throws DriverException;
+
+    Map<String, Object> createVolume(VolumeRef volume) throws DriverException;
+
+    /** Deleting a volume the backend does not hold is a success, as in Cinder's LVM driver. */
+    void deleteVolume(VolumeRef volume) throws DriverException;
+
+    void extendVolume(VolumeRef volume, int newSizeGb) throws DriverException;
+
+    Map<String, Object> createSnapshot(SnapshotRef snapshot) throws DriverException;
+
+    void deleteSnapshot(SnapshotRef snapshot) throws DriverException;
+
+    Map<String, Object> createExport(VolumeRef volume, Map<String, Object> connector) throws DriverException;
+
+    /** {@code initialize_connection}: {@code {"driver_volume_type": …, "data": {…}}}. */
+    Map<String, Object> initializeConnection(VolumeRef volume, Map<String, Object> connector) throws DriverException;
+
+    void terminateConnection(VolumeRef volume, Map<String, Object> connector) throws DriverException;
+
+    void removeExport(VolumeRef volume) throws DriverException;
+
+    /** Called on {@code freeze_host}; errors are logged by the caller, never fatal. */
+    void freezeBackend() throws DriverException;
+
+    /** Called on {@code thaw_host}; a failure keeps the service disabled. */
+    void thawBackend() throws DriverException;
+}

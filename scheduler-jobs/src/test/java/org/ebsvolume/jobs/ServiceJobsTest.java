@@ -1,0 +1,62 @@
+package org.ebsvolume.jobs;
+
+import org.junit.jupiter.api.Test;
+import org.quartz.SimpleTrigger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServiceJobsTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T22:00:00Z");
+
+    @Test
+    void runNowHandsTheTaskTheInjectedClocksTime() throws Exception {
+        List<Instant> seen = new ArrayList<>();
+        try (ServiceJobs jobs = ServiceJobs.start("t1", Clock.fixed(T0, ZoneOffset.UTC), 1)) {
+            jobs.every("heartbeat", Duration.ofHours(1), Duration.ofHours(1), seen::add);
+            jobs.runNow("heartbeat");
+        }
+        assertThat(seen).containsExactly(T0);
+    }
+
+    @Test
+    void missedFiresAreSkippedNotBurst() {
+        SimpleTrigger t = (SimpleTrigger) org.quartz.TriggerBuilder.newTrigger()
+                .withSchedule(ServiceJobs.schedule(Duration.ofSeconds(10))).build();
+        assertThat(t.getMisfireInstruction())
+                .isEqualTo(SimpleTrigger.MISFIRE_INSTRUCTION_RESCHEDULE_NEXT_WITH_REMAINING_COUNT);
+        assertThat(t.getRepeatInterval()).isEqualTo(10_000);
+        assertThat(t.getRepeatCount()).isEqualTo(SimpleTrigger.REPEAT_INDEFINITELY);
+    }
+
+    @Test
+    void tasksNeverRunConcurrently() {
+        assertThat(ServiceJobs.TaskJob.class.isAnnotationPresent(org.quartz.DisallowConcurrentExecution.class)).isTrue();
+    }
+
+    @Test
+    void aJobNameIsScheduledOnce() {
+        try (ServiceJobs jobs = ServiceJobs.start("t2", Clock.systemUTC(), 1)) {
+            jobs.every("x", Duration.ofHours(1), Duration.ofHours(1), now -> { });
+            assertThat(jobs.isScheduled("x")).isTrue();
+            assertThatThrownBy(() -> jobs.every("x", Duration.ofHours(1), Duration.ZERO, now -> { }))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aNonPositiveIntervalIsRefused() {
+        try (ServiceJobs jobs = ServiceJobs.start("t3", Clock.systemUTC(), 1)) {
+            assertThatThrownBy(() -> jobs.every("y", Duration.ZERO, Duration.ZERO, now -> { }))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.ebsvolume.worker;
+
+import org.ebsvolume.config.BackendConfig;
+import org.ebsvolume.config.CinderConfig;
+import org.ebsvolume.config.CommandLine;
+import org.ebsvolume.config.InvalidConfigException;
+import org.ebsvolume.drivers.VolumeDriver;
+import org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver;
+import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.jobs.ServiceJobs;
+import org.ebsvolume.messaging.Notifier;
+import org.ebsvolume.messaging.RpcServerSettings;
+import org.ebsvolume.messaging.Transport;
+import org.ebsvolume.worker.db.CinderDatabase;
+import org.ebsvolume.worker.db.ServiceIdentity;
+import org.ebsvolume.worker.logging.WorkerLogging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ebs-volume --config-file /etc/cinder/cinder.conf}: one process serving every backend of
+ * {@code enabled_backends}, like cinder-volume. Exit status 2 means the configuration is wrong
+ * (each problem printed on its own line); nothing has connected anywhere by then.
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    /** The binaries the capacity-only backend may run; the storage driver brings its own list. */
+    private static final Set<String> ALLOWED_BINARIES = Set.of("vgs");
+
+    private Main() {
+    }
+
+    /** oslo.log: log_file, relative to log_dir when both are set; log_dir alone → ebs-volume.log in it. */
+    static Path logFile(CinderConfig conf) {
+        if (conf.logFile().isPresent()) {
+            Path f = Path.of(conf.logFile().get());
+            return f.isAbsolute() || conf.logDir().isEmpty() ? f : Path.of(conf.logDir().get()).resolve(f);
+        }
+        return conf.logDir().map(d -> Path.of(d, "ebs-volume.log")).orElse(null);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        CinderConfig conf;
+        try {
+            conf = CinderConfig.load(CommandLine.parse(args));
+        } catch (InvalidConfigException e) {
+            e.problems().forEach(p -> System.err.println("ebs-volume: " + p));
+            return 2;
+        }
+        WorkerLogging.configure(conf.debug(), logFile(conf));
+        conf.warnings().forEach(w -> LOG.warn("{}", w));
+        try {
+            return serve(conf);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            LOG.error("ebs-volume failed to start: {}", e.getMessage(), e);
+            return 1;
+        }
+    }
+
+    private static int serve(CinderConfig conf) throws Exception {
+        Clock clock = Clock.systemUTC();
+        var database = conf.database().connection();
+        CinderDatabase db = new CinderDatabase(database.jdbcUrl(), database.user(), database.password(),
+                database.jdbcProperties(), clock);
+        Transport transport = Transport.open(conf.transport());
+        ServiceJobs jobs = ServiceJobs.start("ebs-volume", clock, 4);
+        CommandRunner runner = new CommandRunner(ALLOWED_BINARIES, List.of(), Duration.ofSeconds(60));
+        boolean notify = conf.notifications().drivers().stream().anyMatch(d -> d.equals("messagingv2") || d.equals("messaging"));
+        if (notify && conf.notifications().transportUrl().isPresent()) {
+            LOG.warn("[oslo_messaging_notifications] transport_url is not supported yet; notifications use the RPC transport");
+        }
+
+        List<BackendService> backends = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Caught SIGTERM, stopping: no new requests; in-flight ones finish or are abandoned");
+            for (BackendService b : backends) {
+                b.stop();
+            }
+            jobs.close();
+            transport.close();
+            db.close();
+            LOG.info("ebs-volume stopped");
+            stopped.countDown();
+        }, "shutdown"));
+
+        for (BackendConfig backend : conf.backends()) {
+            String serviceHost = conf.serviceHost(backend);
+            String host = serviceHost.substring(0, serviceHost.indexOf('@'));
+            String cluster = conf.serviceCluster(backend).orElse(null);
+            VolumeDriver driver = new VolumeGroupCapacityDriver(new VolumeGroupCapacityDriver.Settings(
+                    backend.name(), backend.volumeBackendName(), backend.volumeGroup(), backend.lvmType(),
+                    backend.lvmMirrors(), "iSCSI", backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
+                    conf.host()), runner);
+            Notifier notifier = notify ? transport.notifier("volume." + serviceHost, conf.notifications().topics()) : null;
+            BackendService.Plan plan = new BackendService.Plan(backend.name(), host, conf.cluster().orElse(null),
+                    new ServiceIdentity(serviceHost, cluster, conf.availabilityZone(backend)),
+                    driver, Duration.ofSeconds(conf.reportInterval()), Duration.ofSeconds(conf.backendStatsPollingInterval()));
+            backends.add(BackendService.start(plan, db, transport, jobs, notifier, RpcServerSettings.defaults()));
+        }
+        LOG.info("ebs-volume serving {} backend(s): {}", backends.size(), conf.enabledBackends());
+        stopped.await();
+        return 0;
+    }
+
+}

@@ -1,0 +1,283 @@
+package org.ebsvolume.worker.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The volume-service side of Cinder's {@code volumes}, {@code snapshots}, {@code workers},
+ * {@code quota_usages}/{@code reservations} and {@code messages} tables, following the writes
+ * cinder-volume makes (cinder-objects-and-db §6–§8, §10). Reads ignore soft-deleted rows.
+ */
+public final class ResourceTables {
+
+    /** Statuses a crash can leave behind, per resource (Cinder's {@code _is_cleanable} and init_host). */
+    public static final List<String> VOLUME_TRANSITIONAL = List.of("creating", "deleting", "downloading", "uploading",
+            "attaching", "detaching");
+    public static final List<String> SNAPSHOT_TRANSITIONAL = List.of("creating", "deleting");
+
+    private final CinderDatabase db;
+
+    public ResourceTables(CinderDatabase db) {
+        this.db = db;
+    }
+
+    public LocalDateTime now() {
+        return db.now();
+    }
+
+    public Optional<Map<String, Object>> volume(String id) throws SQLException {
+        return db.query("SELECT * FROM volumes WHERE id = ? AND deleted = 0", id).stream().findFirst();
+    }
+
+    public Optional<Map<String, Object>> snapshot(String id) throws SQLException {
+        return db.query("SELECT * FROM snapshots WHERE id = ? AND deleted = 0", id).stream().findFirst();
+    }
+
+    /** Sets columns of a volume row (names are fixed by the caller, never from a message). */
+    public void updateVolume(String id, Map<String, Object> columns) throws SQLException {
+        updateRow("volumes", id, columns);
+    }
+
+    public void updateSnapshot(String id, Map<String, Object> columns) throws SQLException {
+        updateRow("snapshots", id, columns);
+    }
+
+    /** Conditional status change (Cinder's conditional_update): true if the row was in {@code from}. */
+    public boolean moveVolumeStatus(String id, String from, String to) throws SQLException {
+        return db.update("UPDATE volumes SET status = ?, updated_at = ? WHERE id = ? AND deleted = 0 AND status = ?",
+                to, db.now(), id, from) == 1;
+    }
+
+    private void updateRow(String table, String id, Map<String, Object> columns) throws SQLException {
+        if (columns.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+        List<Object> params = new ArrayList<>();
+        for (Map.Entry<String, Object> c : columns.entrySet()) {
+            if (!c.getKey().matches("_?[a-z_]+")) {
+                throw new IllegalArgumentException("not a column name: " + c.getKey());
+            }
+            sql.append('`').append(c.getKey()).append("` = ?, ");
+            params.add(c.getValue());
+        }
+        sql.append("updated_at = ? WHERE id = ? AND deleted = 0");
+        params.add(db.now());
+        params.add(id);
+        db.update(sql.toString(), params.toArray());
+    }
+
+    /** {@code db.volume_destroy}: the row and everything hanging off it soft-deleted, updated_at kept. */
+    public void destroyVolume(String id) throws SQLException {
+        db.inTransaction(c -> {
+            LocalDateTime now = db.now();
+            CinderDatabase.update(c, "UPDATE volumes SET status = 'deleted', deleted = 1, deleted_at = ?, migration_status = NULL "
+                    + "WHERE id = ? AND deleted = 0", now, id);
+            for (String t : List.of("volume_metadata", "volume_admin_metadata", "snapshots", "transfers",
+                    "volume_glance_metadata", "volume_attachment")) {
+                CinderDatabase.update(c, "UPDATE " + t + " SET deleted = 1, deleted_at = ? WHERE volume_id = ? AND deleted = 0", now, id);
+            }
+            return null;
+        });
+    }
+
+    /** {@code db.snapshot_destroy}. */
+    public void destroySnapshot(String id) throws SQLException {
+        db.inTransaction(c -> {
+            LocalDateTime now = db.now();
+            CinderDatabase.update(c, "UPDATE snapshots SET status = 'deleted', deleted = 1, deleted_at = ? WHERE id = ? AND deleted = 0", now, id);
+            CinderDatabase.update(c, "UPDATE snapshot_metadata SET deleted = 1, deleted_at = ? WHERE snapshot_id = ? AND deleted = 0", now, id);
+            CinderDatabase.update(c, "DELETE FROM volume_glance_metadata WHERE snapshot_id = ?", id);
+            return null;
+        });
+    }
+
+    /**
+     * Gives quota back after a delete: the net effect of Cinder's reserve + commit of negative
+     * deltas — {@code in_use} lowered, never below zero — in one transaction with row locks.
+     */
+    public void releaseQuota(String projectId, Map<String, Integer> deltas) throws SQLException {
+        if (projectId == null) {
+            return;
+        }
+        db.inTransaction(c -> {
+            for (Map.Entry<String, Integer> d : deltas.entrySet()) {
+                List<Map<String, Object>> rows = CinderDatabase.query(c, "SELECT id, in_use FROM quota_usages WHERE project_id = ? "
+                        + "AND resource = ? AND deleted = 0 FOR UPDATE", projectId, d.getKey());
+                for (Map<String, Object> r : rows) {
+                    int inUse = ((Number) r.get("in_use")).intValue();
+                    CinderDatabase.update(c, "UPDATE quota_usages SET in_use = ?, updated_at = ? WHERE id = ?",
+                            Math.max(0, inUse + d.getValue()), db.now(), r.get("id"));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** {@code reservation_rollback}: positive reservations released, reservations soft-deleted. */
+    public void rollbackReservations(List<String> reservationIds) throws SQLException {
+        settleReservations(reservationIds, false);
+    }
+
+    /** {@code reservation_commit}: deltas moved from reserved to in_use, reservations soft-deleted. */
+    public void commitReservations(List<String> reservationIds) throws SQLException {
+        settleReservations(reservationIds, true);
+    }
+
+    private void settleReservations(List<String> uuids, boolean commit) throws SQLException {
+        if (uuids == null || uuids.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
+            for (String uuid : uuids) {
+                List<Map<String, Object>> rs = CinderDatabase.query(c, "SELECT r.id, r.delta, u.id AS usage_id, u.in_use, u.reserved "
+                        + "FROM reservations r JOIN quota_usages u ON u.id = r.usage_id WHERE r.uuid = ? AND r.deleted = 0 FOR UPDATE", uuid);
+                for (Map<String, Object> r : rs) {
+                    int delta = ((Number) r.get("delta")).intValue();
+                    int inUse = ((Number) r.get("in_use")).intValue();
+                    int reserved = ((Number) r.get("reserved")).intValue();
+                    if (delta >= 0) {
+                        reserved -= Math.min(delta, reserved);
+                    }
+                    if (commit) {
+                        inUse = Math.max(0, inUse + delta);
+                    }
+                    CinderDatabase.update(c, "UPDATE quota_usages SET in_use = ?, reserved = ?, updated_at = ? WHERE id = ?",
+                            inUse, reserved, db.now(), r.get("usage_id"));
+                    CinderDatabase.update(c, "UPDATE reservations SET deleted = 1, deleted_at = ? WHERE id = ?", db.now(), r.get("id"));
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * {@code set_worker()}: this service takes the crash-cleanup row of a resource it starts
+     * working on, creating it if the caller did not.
+     */
+    public void claimWorker(String resourceType, String resourceId, String status, int serviceId) throws SQLException {
+        db.inTransaction(c -> {
+            List<Map<String, Object>> rows = CinderDatabase.query(c, "SELECT id FROM workers WHERE resource_type = ? AND resource_id = ? "
+                    + "AND deleted = 0 FOR UPDATE", resourceType, resourceId);
+            LocalDateTime now = db.now();
+            if (rows.isEmpty()) {
+                CinderDatabase.update(c, "INSERT INTO workers (created_at, updated_at, deleted, resource_type, resource_id, status, "
+                        + "service_id, race_preventer) VALUES (?, ?, 0, ?, ?, ?, ?, 0)", now, now, resourceType, resourceId, status, serviceId);
+            } else {
+                CinderDatabase.update(c, "UPDATE workers SET service_id = ?, status = ?, race_preventer = race_preventer + 1, "
+                        + "updated_at = ? WHERE id = ?", serviceId, status, now, rows.get(0).get("id"));
+            }
+            return null;
+        });
+    }
+
+    /** The resource left the status the worker row guards: the row is hard-deleted, as Cinder does. */
+    public void releaseWorker(String resourceType, String resourceId) throws SQLException {
+        db.update("DELETE FROM workers WHERE resource_type = ? AND resource_id = ?", resourceType, resourceId);
+    }
+
+    /** Worker rows this service owns (what a crash left behind), sentinel excluded. */
+    public List<Map<String, Object>> workersOf(int serviceId) throws SQLException {
+        return db.query("SELECT * FROM workers WHERE service_id = ? AND deleted = 0 AND resource_type <> 'SENTINEL'", serviceId);
+    }
+
+    /** Volumes of this backend ({@code host} exactly or {@code host#pool}) in one of {@code statuses}. */
+    public List<Map<String, Object>> volumesOfBackend(String backendHost, List<String> statuses) throws SQLException {
+        String in = String.join(",", statuses.stream().map(s -> "?").toList());
+        List<Object> params = new ArrayList<>(List.of(backendHost, backendHost + "#%"));
+        params.addAll(statuses);
+        return db.query("SELECT * FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE BINARY ?) AND status IN (" + in + ")",
+                params.toArray());
+    }
+
+    public List<Map<String, Object>> snapshotsOfBackend(String backendHost, List<String> statuses) throws SQLException {
+        String in = String.join(",", statuses.stream().map(s -> "?").toList());
+        List<Object> params = new ArrayList<>(List.of(backendHost, backendHost + "#%"));
+        params.addAll(statuses);
+        return db.query("SELECT s.* FROM snapshots s JOIN volumes v ON v.id = s.volume_id WHERE s.deleted = 0 "
+                + "AND (v.host = ? OR v.host LIKE BINARY ?) AND s.status IN (" + in + ")", params.toArray());
+    }
+
+    public int attachmentCount(String volumeId) throws SQLException {
+        return ((Number) db.query("SELECT COUNT(*) AS n FROM volume_attachment WHERE volume_id = ? AND deleted = 0", volumeId)
+                .get(0).get("n")).intValue();
+    }
+
+    public String volumeTypeName(String volumeTypeId) throws SQLException {
+        return db.query("SELECT name FROM volume_types WHERE id = ?", volumeTypeId).stream()
+                .findFirst().map(r -> (String) r.get("name")).orElse(null);
+    }
+
+    /** Sum of volume sizes of this backend, the manager's {@code allocated_capacity_gb}. */
+    public long allocatedGb(String backendHost) throws SQLException {
+        Object n = db.query("SELECT COALESCE(SUM(size), 0) AS n FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE BINARY ?)",
+                backendHost, backendHost + "#%").get(0).get("n");
+        return ((Number) n).longValue();
+    }
+
+    /** A user-visible error ({@code messages} table), as {@code cinder.message.api.API.create}. Never fatal. */
+    public void userMessage(String projectId, String requestId, String resourceType, String resourceUuid, String actionId,
+                            String detailId) {
+        try {
+            LocalDateTime now = db.now();
+            db.update("INSERT INTO messages (created_at, updated_at, deleted, id, project_id, request_id, resource_type, "
+                            + "resource_uuid, event_id, detail_id, action_id, message_level, expires_at) "
+                            + "VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, 'ERROR', ?)",
+                    now, now, UUID.randomUUID().toString(), projectId, requestId, resourceType, resourceUuid,
+                    "VOLUME_" + resourceType + "_" + actionId + "_" + detailId, detailId, actionId, now.plusSeconds(2_592_000));
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(ResourceTables.class).warn("Cannot record user message for {} {}: {}",
+                    resourceType, resourceUuid, e.getMessage());
+        }
+    }
+
+
+    /** {@code db.volume_detached} for one attachment: soft-deleted as detached. */
+    public void detachAttachment(String attachmentId) throws SQLException {
+        LocalDateTime now = db.now();
+        db.update("UPDATE volume_attachment SET attach_status = 'detached', detach_time = ?, deleted = 1, deleted_at = ? "
+                + "WHERE id = ? AND deleted = 0", now, now, attachmentId);
+    }
+
+    /** A backup that cannot get its device: error with a reason instead of 'creating' forever. */
+    public void failBackup(String backupId, String reason) throws SQLException {
+        db.update("UPDATE backups SET status = 'error', fail_reason = ?, updated_at = ? WHERE id = ? AND deleted = 0",
+                reason, db.now(), backupId);
+    }
+
+    public void updateGroup(String id, Map<String, Object> columns) throws SQLException {
+        updateRow("`groups`", id, columns);
+    }
+
+    public List<Map<String, Object>> groupVolumes(String groupId) throws SQLException {
+        return db.query("SELECT * FROM volumes WHERE group_id = ? AND deleted = 0", groupId);
+    }
+
+    public void setGroupVolumesStatus(String groupId, String status) throws SQLException {
+        db.update("UPDATE volumes SET status = ?, updated_at = ? WHERE group_id = ? AND deleted = 0", status, db.now(), groupId);
+    }
+
+    /** Group soft-deleted and its quota ({@code groups: -1}) given back. */
+    public void destroyGroup(String groupId, String projectId) throws SQLException {
+        LocalDateTime now = db.now();
+        db.update("UPDATE `groups` SET status = 'deleted', deleted = 1, deleted_at = ? WHERE id = ? AND deleted = 0", now, groupId);
+        releaseQuota(projectId, Map.of("groups", -1));
+    }
+
+    public void failGroupSnapshot(String id) throws SQLException {
+        db.update("UPDATE group_snapshots SET status = 'error', updated_at = ? WHERE id = ? AND deleted = 0", db.now(), id);
+        db.update("UPDATE snapshots SET status = 'error', updated_at = ? WHERE group_snapshot_id = ? AND deleted = 0", db.now(), id);
+    }
+
+    public void destroyGroupSnapshot(String id) throws SQLException {
+        LocalDateTime now = db.now();
+        db.update("UPDATE snapshots SET status = 'deleted', deleted = 1, deleted_at = ? WHERE group_snapshot_id = ? AND deleted = 0", now, id);
+        db.update("UPDATE group_snapshots SET status = 'deleted', deleted = 1, deleted_at = ? WHERE id = ? AND deleted = 0", now, id);
+    }
+}
