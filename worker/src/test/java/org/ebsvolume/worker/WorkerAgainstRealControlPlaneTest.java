@@ -44,7 +44,7 @@ class WorkerAgainstRealControlPlaneTest {
         cp = ControlPlane.start(Map.of(
                 "EBS_CINDER_SERVICE_DOWN_TIME", Integer.toString(SERVICE_DOWN_TIME),
                 "EBS_CINDER_REPORT_INTERVAL", "2",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2"));
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2"), "--reset-db");
         db = new CinderDb();
         db.update("DELETE FROM services WHERE `binary` = 'cinder-volume'");
         worker = WorkerProcess.start(cp.cinderConf());
@@ -236,7 +236,10 @@ class WorkerAgainstRealControlPlaneTest {
     void sigtermStopsTheWorkerCleanly() throws Exception {
         int status = worker.terminate(Duration.ofSeconds(60));
         assertThat(status).as(worker.output()).isIn(0, 143);
-        assertThat(worker.output()).contains("stopped");
-        assertThat(worker.output()).doesNotContain("admin:0123456789abcdef0123456789abcdef");
+        // cinder.conf sets log_dir, so the service logs where oslo.log would: <log_dir>/ebs-volume.log.
+        String log = java.nio.file.Files.readString(cp.logDir().resolve("ebs-volume.log"));
+        assertThat(log).contains("Caught SIGTERM").contains("ebs-volume stopped");
+        assertThat(log).containsPattern("INFO org\\.ebsvolume\\.\\S+ \\[req-[0-9a-f-]+ admin 0123456789abcdef0123456789abcdef\\]");
+        assertThat(log).doesNotContain("admin:0123456789abcdef0123456789abcdef");
     }
 }

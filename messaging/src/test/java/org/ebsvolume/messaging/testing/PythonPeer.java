@@ -177,8 +177,10 @@ public final class PythonPeer implements AutoCloseable {
     private static Path locateScript() {
         // Maven runs tests with user.dir = the module dir; an IDE may use the project root.
         Path userDir = Path.of(System.getProperty("user.dir"));
+        // Other modules' tests (the worker's) reuse the peer from the messaging module beside them.
         List<Path> candidates = List.of(userDir.resolve(SCRIPT),
-                userDir.resolve("messaging").resolve(SCRIPT));
+                userDir.resolve("messaging").resolve(SCRIPT),
+                userDir.resolveSibling("messaging").resolve(SCRIPT));
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate)) {
                 return candidate.toAbsolutePath().normalize();
