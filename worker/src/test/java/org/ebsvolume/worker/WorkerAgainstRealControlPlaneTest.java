@@ -223,12 +223,35 @@ class WorkerAgainstRealControlPlaneTest {
         await().atMost(Duration.ofSeconds(SERVICE_DOWN_TIME + 20)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(volumeService().path("State").asText()).isEqualTo("down"));
 
+        // What a crash leaves behind: resources of this backend stuck in transitional states.
+        String creating = leftBehind("creating");
+        String deleting = leftBehind("deleting");
+        String attaching = leftBehind("attaching");
+        String uploading = leftBehind("uploading");
+
         worker = WorkerProcess.start(cp.cinderConf());
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(volumeService().path("State").asText()).as(worker.output()).isEqualTo("up"));
+        assertThat(status(creating)).isEqualTo("error");
+        assertThat(status(deleting)).isEqualTo("deleted");
+        assertThat(status(attaching)).isEqualTo("available");
+        assertThat(status(uploading)).isEqualTo("available");
         Map<String, Object> after = serviceRow();
         assertThat(after.get("id")).isEqualTo(before.get("id"));
         assertThat(after.get("uuid")).isEqualTo(before.get("uuid"));
+    }
+
+    private static String leftBehind(String status) {
+        String id = java.util.UUID.randomUUID().toString();
+        Object type = db.query("SELECT id FROM volume_types WHERE name = '__DEFAULT__' AND deleted = 0").get(0).get("id");
+        db.update("INSERT INTO volumes (created_at, updated_at, deleted, id, user_id, project_id, host, size, availability_zone, "
+                + "status, attach_status, volume_type_id, use_quota) VALUES (UTC_TIMESTAMP(), UTC_TIMESTAMP(), 0, ?, 'admin', ?, ?, 1, "
+                + "'nova', ?, 'detached', ?, 1)", id, ControlPlane.PROJECT_ID, BACKEND_HOST + "#ebs", status, type);
+        return id;
+    }
+
+    private static Object status(String volumeId) {
+        return db.query("SELECT status FROM volumes WHERE id = ?", volumeId).get(0).get("status");
     }
 
     @Test

@@ -29,8 +29,39 @@ public final class ServiceTable {
         this.db = db;
     }
 
-    /** Finds this backend's row (by host and binary, not deleted) or creates it. */
+    /** Finds this backend's row (by host and binary, not deleted) or creates it; then its cluster. */
     public ServiceRow registerOrReuse(ServiceIdentity me) throws SQLException {
+        ServiceRow row = registerService(me);
+        if (me.clusterName() == null) {
+            return row;
+        }
+        ensureCluster(me, row);
+        return find(me.host()).orElseThrow();
+    }
+
+    /**
+     * {@code _ensure_cluster_exists}: the first member creates the {@code clusters} row from its
+     * own state; a joining member takes the cluster's replication state and freeze (unless it is
+     * itself in a replication error).
+     */
+    private void ensureCluster(ServiceIdentity me, ServiceRow row) throws SQLException {
+        List<Map<String, Object>> clusters = db.query("SELECT replication_status, active_backend_id, frozen FROM clusters "
+                + "WHERE name = ? AND `binary` = ? AND deleted = 0", me.clusterName(), ServiceIdentity.BINARY);
+        LocalDateTime now = db.now();
+        if (clusters.isEmpty()) {
+            db.update("INSERT INTO clusters (created_at, updated_at, deleted, name, `binary`, disabled, race_preventer, "
+                            + "replication_status, active_backend_id, frozen) VALUES (?, ?, 0, ?, ?, ?, 0, ?, ?, ?)",
+                    now, now, me.clusterName(), ServiceIdentity.BINARY, row.disabled(), row.replicationStatus(),
+                    row.activeBackendId(), row.frozen());
+            LOG.info("Created cluster {}", me.clusterName());
+        } else if (!List.of("error", "failover-error").contains(row.replicationStatus())) {
+            Map<String, Object> c = clusters.get(0);
+            db.update("UPDATE services SET replication_status = ?, active_backend_id = ?, frozen = ?, updated_at = ? WHERE id = ?",
+                    c.get("replication_status"), c.get("active_backend_id"), truthy(c.get("frozen")), now, row.id());
+        }
+    }
+
+    private ServiceRow registerService(ServiceIdentity me) throws SQLException {
         Optional<ServiceRow> existing = find(me.host());
         LocalDateTime now = db.now();
         if (existing.isPresent()) {
