@@ -67,6 +67,12 @@ public final class Transport implements AutoCloseable {
 
     /** Connects, giving up after {@code maxAttempts} (0 = never). */
     public static Transport open(TransportConfig config, int maxAttempts) throws IOException, InterruptedException {
+        if (!config.rabbit().kombuCompression().isEmpty()) {
+            // oslo marks it experimental and nothing in a Cinder deployment sets it; a peer that
+            // silently sent uncompressed bodies would be worse than refusing to start.
+            throw new MessagingException("[oslo_messaging_rabbit] kombu_compression = '" + config.rabbit().kombuCompression()
+                    + "' is not supported by ebs-volume; remove it");
+        }
         BrokerConnection send = BrokerConnection.open(config, "send", maxAttempts);
         try {
             List<ConfirmedPublisher> pubs = new java.util.ArrayList<>();
