@@ -1,0 +1,75 @@
+package org.ebsvolume.drivers.target;
+
+import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandFailedException;
+
+/**
+ * An export, attach, detach or removal failed. The Cinder class and the first sentence of the
+ * message are Cinder's ({@code ISCSITargetCreateFailed}: "Failed to create iscsi target for volume
+ * X."); what follows says why, and when a command failed: which one (arguments masked), its exit
+ * code and its stderr, with the volume's CHAP password scrubbed out of all of them.
+ *
+ * <p>The {@link CommandFailedException} is deliberately not kept as the cause: its message holds
+ * the tool's raw stderr, which may repeat a secret.
+ */
+public final class IscsiTargetException extends DriverException {
+    private static final long serialVersionUID = 1L;
+
+    enum Kind {
+        CREATE("ISCSITargetCreateFailed", "Failed to create iscsi target for volume %s."),
+        REMOVE("ISCSITargetRemoveFailed", "Failed to remove iscsi target for volume %s."),
+        ATTACH("ISCSITargetAttachFailed", "Failed to attach iSCSI target for volume %s."),
+        DETACH("ISCSITargetDetachFailed", "Failed to detach iSCSI target for volume %s."),
+        /** Only reading the target configuration failed; Cinder has no class of its own for that. */
+        QUERY("VolumeBackendAPIException",
+                "Bad or unexpected response from the storage volume backend API: cannot read the iSCSI targets (volume %s).");
+
+        final String cinderClass;
+        final String template;
+
+        Kind(String cinderClass, String template) {
+            this.cinderClass = cinderClass;
+            this.template = template;
+        }
+    }
+
+    private final String command;
+    private final int exitCode;
+    private final String stderr;
+
+    private IscsiTargetException(Kind kind, String volumeId, String reason, String command, int exitCode, String stderr) {
+        super(kind.cinderClass, String.format(kind.template, volumeId) + " " + reason
+                + (command == null ? "" : " [command \"" + command + "\", exit code " + exitCode
+                + (stderr.isBlank() ? "" : ", stderr: " + stderr.strip()) + "]"));
+        this.command = command;
+        this.exitCode = exitCode;
+        this.stderr = stderr == null ? "" : stderr;
+    }
+
+    /** A failure the target helper found itself (state it read back was wrong). */
+    static IscsiTargetException of(Kind kind, String volumeId, String reason) {
+        return new IscsiTargetException(kind, volumeId, reason, null, 0, "");
+    }
+
+    /** A command failed; its command line and stderr are scrubbed of {@code chap}'s password. */
+    static IscsiTargetException of(Kind kind, String volumeId, String reason, CommandFailedException failure,
+                                   ChapCredentials chap) {
+        return new IscsiTargetException(kind, volumeId, reason, Secrets.scrub(failure.command(), chap),
+                failure.exitCode(), Secrets.scrub(failure.stderr(), chap));
+    }
+
+    /** The failing command as shown to operators (secrets masked), or {@code null}. */
+    public String command() {
+        return command;
+    }
+
+    /** Its exit code; -1 when it timed out or could not start, 0 when no command failed. */
+    public int exitCode() {
+        return exitCode;
+    }
+
+    /** Its stderr (secrets masked); empty when no command failed. */
+    public String stderr() {
+        return stderr;
+    }
+}
