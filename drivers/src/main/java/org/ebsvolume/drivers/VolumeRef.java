@@ -5,7 +5,7 @@ package org.ebsvolume.drivers;
  * storage name is {@code volume-<nameId>} (it differs from {@code id} after a migration).
  */
 public record VolumeRef(String id, String nameId, int sizeGb, String host, String providerLocation,
-                        String volumeTypeId, boolean replicated) {
+                        String providerAuth, String volumeTypeId, boolean replicated) {
 
     public String storageName() {
         return "volume-" + nameId;

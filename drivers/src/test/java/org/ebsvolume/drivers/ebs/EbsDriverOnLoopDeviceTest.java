@@ -1,0 +1,116 @@
+package org.ebsvolume.drivers.ebs;
+
+import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.SnapshotRef;
+import org.ebsvolume.drivers.VolumeRef;
+import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.lvm.DeviceMapperUnavailableException;
+import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
+import org.ebsvolume.drivers.target.TgtAdmTarget;
+import org.ebsvolume.drivers.testing.LoopVolumeGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The EBS driver's volume lifecycle on real lvm2 (thick, metadata only: this host has no device-mapper). */
+class EbsDriverOnLoopDeviceTest {
+
+    private static LoopVolumeGroup loop;
+    private static EbsDriver driver;
+    private static LvmVolumeGroup group;
+
+    @BeforeAll
+    static void createTheBackend() throws Exception {
+        loop = LoopVolumeGroup.create(3L << 30);
+        group = loop.group();
+        TgtAdmTarget tgt = new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Files.createTempDirectory("ebs-tgt-")),
+                new CommandRunner(Set.of("tgtadm", "tgt-admin"), List.of(), Duration.ofSeconds(30)));
+        driver = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "hci-0001", 0, "20.0",
+                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260), group, tgt);
+        driver.initialize();
+    }
+
+    @AfterAll
+    static void removeTheBackend() {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    private static VolumeRef volume(int gb) {
+        String id = UUID.randomUUID().toString();
+        return new VolumeRef(id, id, gb, "hci-0001@EBS#ebs", null, null, null, false);
+    }
+
+    @Test
+    void aMissingVolumeGroupKeepsTheDriverUninitialized() throws Exception {
+        EbsDriver orphan = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "h", 0, "20.0",
+                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260),
+                new LvmVolumeGroup("no-such-vg", new CommandRunner(LvmVolumeGroup.REQUIRED_BINARIES, List.of(), Duration.ofSeconds(30)),
+                        loop.options()), null);
+        assertThatThrownBy(orphan::initialize).isInstanceOf(DriverException.class).hasMessageContaining("no-such-vg");
+    }
+
+    @Test
+    void createsAThickVolumeNamedAfterItsId() throws Exception {
+        VolumeRef v = volume(1);
+        driver.createVolume(v);
+        assertThat(group.find("volume-" + v.id())).get().satisfies(lv -> assertThat(lv.sizeBytes()).isEqualTo(1L << 30));
+        driver.deleteVolume(v);
+        assertThat(group.find("volume-" + v.id())).isEmpty();
+    }
+
+    @Test
+    void extendGrowsTheLogicalVolume() throws Exception {
+        VolumeRef v = volume(1);
+        driver.createVolume(v);
+        driver.extendVolume(v, 2);
+        assertThat(group.find("volume-" + v.id()).orElseThrow().sizeBytes()).isEqualTo(2L << 30);
+        driver.deleteVolume(v);
+    }
+
+    @Test
+    void deletingAVolumeWhoseLvIsGoneSucceeds() throws Exception {
+        driver.deleteVolume(volume(1));
+    }
+
+    @Test
+    void statsReportTheGroupsCapacityAndProvisioning() throws Exception {
+        VolumeRef v = volume(1);
+        driver.createVolume(v);
+        try {
+            Map<String, Object> stats = driver.stats();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> pool = ((List<Map<String, Object>>) stats.get("pools")).get(0);
+            assertThat(stats).containsEntry("volume_backend_name", "ebs").containsEntry("storage_protocol", "iSCSI");
+            assertThat((double) pool.get("total_capacity_gb")).isEqualTo(3.0, org.assertj.core.data.Offset.offset(0.01));
+            assertThat((double) pool.get("provisioned_capacity_gb")).isEqualTo(1.0);
+            assertThat(pool).containsEntry("thick_provisioning_support", true).containsEntry("total_volumes", 1)
+                    .containsEntry("location_info", "LVMVolumeDriver:hci-0001:" + loop.name() + ":default:0");
+        } finally {
+            driver.deleteVolume(v);
+        }
+    }
+
+    @Test
+    void aSnapshotWithoutDeviceMapperFailsWithTheTypedError() throws Exception {
+        VolumeRef v = volume(1);
+        driver.createVolume(v);
+        try {
+            assertThatThrownBy(() -> driver.createSnapshot(new SnapshotRef(UUID.randomUUID().toString(), v, 1, null)))
+                    .isInstanceOf(DeviceMapperUnavailableException.class);
+        } finally {
+            driver.deleteVolume(v);
+        }
+    }
+}
