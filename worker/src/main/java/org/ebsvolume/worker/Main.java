@@ -4,7 +4,14 @@ import org.ebsvolume.config.BackendConfig;
 import org.ebsvolume.config.CinderConfig;
 import org.ebsvolume.config.CommandLine;
 import org.ebsvolume.config.InvalidConfigException;
+import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
+import org.ebsvolume.drivers.ebs.EbsDriver;
+import org.ebsvolume.drivers.lvm.LvmOptions;
+import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
+import org.ebsvolume.drivers.target.IscsiTarget;
+import org.ebsvolume.drivers.target.LioTarget;
+import org.ebsvolume.drivers.target.TgtAdmTarget;
 import org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver;
 import org.ebsvolume.drivers.command.CommandRunner;
 import org.ebsvolume.jobs.ServiceJobs;
@@ -38,6 +45,26 @@ public final class Main {
     private static final Set<String> ALLOWED_BINARIES = Set.of("vgs");
 
     private Main() {
+    }
+
+    /**
+     * The EBS driver for a backend whose {@code volume_driver} names it: LVM volumes in
+     * {@code volume_group}, exported by LIO ({@code target_helper = lioadm}) or tgt. Storage
+     * commands need root: as another user (systemd's {@code cinder}) they run through {@code sudo -n}.
+     */
+    static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend) throws DriverException {
+        Set<String> binaries = new java.util.HashSet<>(LvmVolumeGroup.REQUIRED_BINARIES);
+        binaries.addAll(Set.of("tgtadm", "tgt-admin", "targetcli"));
+        List<String> rootHelper = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
+        CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
+        LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
+        IscsiTarget target = "lioadm".equals(backend.targetHelper())
+                ? new LioTarget(runner, false)
+                : new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Path.of(conf.statePath(), "volumes")), runner);
+        return new EbsDriver(new EbsDriver.Settings(backend.name(), backend.volumeBackendName(), backend.lvmType(),
+                backend.lvmMirrors(), conf.host(), backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
+                backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort()),
+                vg, target);
     }
 
     /** oslo.log: log_file, relative to log_dir when both are set; log_dir alone → ebs-volume.log in it. */
@@ -105,7 +132,8 @@ public final class Main {
             String serviceHost = conf.serviceHost(backend);
             String host = serviceHost.substring(0, serviceHost.indexOf('@'));
             String cluster = conf.serviceCluster(backend).orElse(null);
-            VolumeDriver driver = new VolumeGroupCapacityDriver(new VolumeGroupCapacityDriver.Settings(
+            VolumeDriver driver = backend.isEbsDriver() ? ebsDriver(conf, backend)
+                    : new VolumeGroupCapacityDriver(new VolumeGroupCapacityDriver.Settings(
                     backend.name(), backend.volumeBackendName(), backend.volumeGroup(), backend.lvmType(),
                     backend.lvmMirrors(), "iSCSI", backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
                     conf.host()), runner);

@@ -64,7 +64,8 @@ final class StartupReconciler {
                 try {
                     driver.deleteVolume(new VolumeRef(id, v.get("_name_id") != null ? (String) v.get("_name_id") : id,
                             v.get("size") == null ? 0 : ((Number) v.get("size")).intValue(), (String) v.get("host"),
-                            (String) v.get("provider_location"), (String) v.get("volume_type_id"), false));
+                            (String) v.get("provider_location"), (String) v.get("provider_auth"),
+                            (String) v.get("volume_type_id"), false));
                     tables.destroyVolume(id);
                     LOG.warn("Volume {} was left 'deleting' by a previous run: delete finished", id);
                 } catch (DriverException e) {
@@ -95,7 +96,7 @@ final class StartupReconciler {
         if ("deleting".equals(s.get("status"))) {
             try {
                 driver.deleteSnapshot(new org.ebsvolume.drivers.SnapshotRef(id, new VolumeRef((String) s.get("volume_id"),
-                        (String) s.get("volume_id"), 0, backendHost, null, (String) s.get("volume_type_id"), false),
+                        (String) s.get("volume_id"), 0, backendHost, null, null, (String) s.get("volume_type_id"), false),
                         s.get("volume_size") == null ? 0 : ((Number) s.get("volume_size")).intValue(),
                         (String) s.get("provider_location")));
                 tables.destroySnapshot(id);

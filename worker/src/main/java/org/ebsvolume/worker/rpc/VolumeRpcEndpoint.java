@@ -121,7 +121,7 @@ public final class VolumeRpcEndpoint {
         int size = row.get("size") == null ? 0 : ((Number) row.get("size")).intValue();
         String rs = (String) row.get("replication_status");
         return new VolumeRef(id, nameId, size, (String) row.get("host"), (String) row.get("provider_location"),
-                (String) row.get("volume_type_id"), "enabled".equals(rs));
+                (String) row.get("provider_auth"), (String) row.get("volume_type_id"), "enabled".equals(rs));
     }
 
     private Map<String, Object> volumeRow(String id) throws SQLException {

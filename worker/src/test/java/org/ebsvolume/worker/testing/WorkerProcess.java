@@ -26,6 +26,11 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     public static WorkerProcess start(Path... configFiles) {
+        return start(java.util.Map.of(), configFiles);
+    }
+
+    /** As {@link #start(Path...)}, with extra environment variables (e.g. LVM_SYSTEM_DIR). */
+    public static WorkerProcess start(java.util.Map<String, String> env, Path... configFiles) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.ebsvolume.worker.Main"));
@@ -35,7 +40,9 @@ public final class WorkerProcess implements AutoCloseable {
         }
         try {
             Path out = Files.createTempFile(Path.of("target"), "worker-", ".log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             p.getOutputStream().close();
             return new WorkerProcess(p, out);
         } catch (IOException e) {
