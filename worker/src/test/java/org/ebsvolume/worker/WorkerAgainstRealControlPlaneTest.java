@@ -99,7 +99,9 @@ class WorkerAgainstRealControlPlaneTest {
         assertThat(((Number) r.get("frozen")).intValue()).isZero();
         assertThat(r.get("replication_status")).isEqualTo("disabled");
         assertThat(r.get("cluster_name")).isNull();
-        assertThat(((Number) r.get("report_count")).intValue()).isPositive();
+        // A fresh row counts as a heartbeat; the first report_state runs one report_interval later.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(((Number) serviceRow().get("report_count")).intValue()).isPositive());
     }
 
     @Test

@@ -206,6 +206,12 @@ public final class VolumeRpcEndpoint {
         t.claimWorker("Volume", id, "creating", serviceId);
         try {
             notify(ctx, "volume.create.start", usage(row));
+            String source = sourceOf(row, a);
+            if (source != null) {
+                // An empty volume in place of the requested content would be silent data loss.
+                throw new DriverException("VolumeBackendAPIException", "creating a volume from " + source
+                        + " is not supported by backend " + b.backendName() + " yet");
+            }
             Map<String, Object> model = b.driver().createVolume(ref(row));
             Map<String, Object> update = new LinkedHashMap<>(model);
             String target = "migration_target_creating".equals(row.get("status")) ? "migration_target" : "available";
@@ -224,6 +230,24 @@ public final class VolumeRpcEndpoint {
         } finally {
             t.releaseWorker("Volume", id);
         }
+    }
+
+    /** What the new volume must be made from, or null for a blank volume. */
+    private static String sourceOf(Map<String, Object> row, ObjectNode a) {
+        if (row.get("snapshot_id") != null) {
+            return "snapshot " + row.get("snapshot_id");
+        }
+        if (row.get("source_volid") != null) {
+            return "volume " + row.get("source_volid");
+        }
+        JsonNode spec = a.at("/request_spec/versioned_object.data");
+        for (String key : List.of("image_id", "backup_id")) {
+            JsonNode v = spec.get(key);
+            if (v != null && !v.isNull()) {
+                return key.replace("_id", "") + " " + v.asText();
+            }
+        }
+        return null;
     }
 
     private Object deleteVolume(MessageContext ctx, ObjectNode a) throws Exception {
