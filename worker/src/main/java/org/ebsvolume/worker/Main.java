@@ -18,6 +18,7 @@ import org.ebsvolume.jobs.ServiceJobs;
 import org.ebsvolume.messaging.Notifier;
 import org.ebsvolume.messaging.RpcServerSettings;
 import org.ebsvolume.messaging.Transport;
+import org.ebsvolume.messaging.transport.TransportConfig;
 import org.ebsvolume.worker.db.CinderDatabase;
 import org.ebsvolume.worker.db.ServiceIdentity;
 import org.ebsvolume.worker.logging.WorkerLogging;
@@ -110,9 +111,14 @@ public final class Main {
         ServiceJobs jobs = ServiceJobs.start("ebs-volume", clock, 4);
         CommandRunner runner = new CommandRunner(ALLOWED_BINARIES, List.of(), Duration.ofSeconds(60));
         boolean notify = conf.notifications().drivers().stream().anyMatch(d -> d.equals("messagingv2") || d.equals("messaging"));
+        // oslo's get_notification_transport: its own broker when [oslo_messaging_notifications] names one.
+        Transport notifications = transport;
         if (notify && conf.notifications().transportUrl().isPresent()) {
-            LOG.warn("[oslo_messaging_notifications] transport_url is not supported yet; notifications use the RPC transport");
+            var url = conf.notifications().transportUrl().get();
+            notifications = Transport.open(new TransportConfig(url, conf.transport().rabbit().withUrlQuery(url.query()),
+                    conf.transport().controlExchange(), conf.transport().rpcResponseTimeout()));
         }
+        Transport notificationTransport = notifications;
 
         List<BackendService> backends = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -122,6 +128,9 @@ public final class Main {
                 b.stop();
             }
             jobs.close();
+            if (notificationTransport != transport) {
+                notificationTransport.close();
+            }
             transport.close();
             db.close();
             LOG.info("ebs-volume stopped");
@@ -137,7 +146,7 @@ public final class Main {
                     backend.name(), backend.volumeBackendName(), backend.volumeGroup(), backend.lvmType(),
                     backend.lvmMirrors(), "iSCSI", backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
                     conf.host()), runner);
-            Notifier notifier = notify ? transport.notifier("volume." + serviceHost, conf.notifications().topics()) : null;
+            Notifier notifier = notify ? notificationTransport.notifier("volume." + serviceHost, conf.notifications().topics()) : null;
             BackendService.Plan plan = new BackendService.Plan(backend.name(), host, conf.cluster().orElse(null),
                     new ServiceIdentity(serviceHost, cluster, conf.availabilityZone(backend)),
                     driver, Duration.ofSeconds(conf.reportInterval()), Duration.ofSeconds(conf.backendStatsPollingInterval()));

@@ -1,6 +1,9 @@
 package org.ebsvolume.worker;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ebsvolume.messaging.testing.Broker;
+import org.ebsvolume.messaging.testing.PythonPeer;
+import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.worker.testing.CinderDb;
 import org.ebsvolume.worker.testing.CliResult;
 import org.ebsvolume.worker.testing.ControlPlane;
@@ -48,9 +51,15 @@ class WorkerWithEbsDriverTest {
             sh(lvmEnv, "pvcreate", loop);
             sh(lvmEnv, "vgcreate", vg, loop);
             cp = ControlPlane.start(Map.of("EBS_CINDER_SERVICE_DOWN_TIME", "12", "EBS_CINDER_REPORT_INTERVAL", "2",
-                    "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_BACKEND_CONF", backendConf.toString()), "--reset-db");
+                    "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_BACKEND_CONF", backendConf.toString(),
+                    "EBS_CINDER_NOTIFICATIONS", "messagingv2"), "--reset-db");
             ControlPlane plane = cp;
-            try (CinderDb db = new CinderDb(); WorkerProcess worker = WorkerProcess.start(lvmEnv, cp.cinderConf())) {
+            try (CinderDb db = new CinderDb(); WorkerProcess worker = WorkerProcess.start(lvmEnv, cp.cinderConf());
+                 PythonPeer python = PythonPeer.start(Broker.URL, Map.of())) {
+                ObjectNode listen = PythonJson.MAPPER.createObjectNode();
+                listen.put("op", "listen_notifications");
+                listen.putArray("topics").add("notifications");
+                String listener = python.request(listen, Duration.ofSeconds(30)).path("listener_id").asText();
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                         assertThat(plane.serviceState("cinder-volume", "hci-0001@EBS")).as(worker.output()).contains("up"));
                 // The scheduler must have our capacity before it will place a volume.
@@ -62,6 +71,11 @@ class WorkerWithEbsDriverTest {
                         assertThat(db.query("SELECT status FROM volumes WHERE id = ?", id).get(0).get("status")).isEqualTo("available"));
                 assertThat(lvs(lvmEnv, vg)).contains("volume-" + id + " " + (1L << 30));
                 assertThat(db.query("SELECT service_uuid, launched_at FROM volumes WHERE id = ?", id).get(0).get("launched_at")).isNotNull();
+                ObjectNode get = PythonJson.MAPPER.createObjectNode();
+                get.put("op", "notifications");
+                get.put("listener_id", listener);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(python.request(get, Duration.ofSeconds(30))
+                        .path("notifications").toString()).contains("\"volume.create.end\"").contains("volume.hci-0001@EBS").contains(id));
 
                 cp.cinder("extend", id, "2").requireSuccess();
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(db.query(
