@@ -23,6 +23,12 @@ public interface VolumeDriver {
 
     void extendVolume(VolumeRef volume, int newSizeGb) throws DriverException;
 
+    /** {@code manage_existing_get_size}: GiB (rounded up) of the storage object {@code ref} names. */
+    int manageExistingSize(VolumeRef volume, Map<String, Object> ref) throws DriverException;
+
+    /** {@code manage_existing}: takes the object over under this volume's storage name. */
+    Map<String, Object> manageExisting(VolumeRef volume, Map<String, Object> ref) throws DriverException;
+
     Map<String, Object> createSnapshot(SnapshotRef snapshot) throws DriverException;
 
     void deleteSnapshot(SnapshotRef snapshot) throws DriverException;

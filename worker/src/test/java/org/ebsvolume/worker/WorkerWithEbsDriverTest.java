@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 class WorkerWithEbsDriverTest {
 
     @Test
-    void theCinderCliCreatesExtendsAndDeletesARealLogicalVolume(@TempDir Path dir) throws Exception {
+    void theCinderCliCreatesExtendsDeletesManagesAndUnmanagesRealLogicalVolumes(@TempDir Path dir) throws Exception {
         Broker.requireRunning();
         Path pv = dir.resolve("pv.img");
         try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
@@ -86,6 +86,22 @@ class WorkerWithEbsDriverTest {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                         assertThat(db.query("SELECT status FROM volumes WHERE id = ?", id).get(0).get("status")).isEqualTo("deleted"));
                 assertThat(lvs(lvmEnv, vg)).doesNotContain("volume-" + id);
+
+                // An LV made outside Cinder is taken over (renamed, sized, charged to quota), then let go.
+                sh(lvmEnv, "lvcreate", "-L", "1g", "-n", "legacy-lv", vg);
+                String managed = field(cp.cinder("manage", "--name", "adopted", "hci-0001@EBS#ebs", "legacy-lv").requireSuccess(), "id");
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(db.query(
+                        "SELECT status, size FROM volumes WHERE id = ?", managed).get(0)).containsEntry("status", "available")
+                        .containsEntry("size", 1));
+                assertThat(lvs(lvmEnv, vg)).contains("volume-" + managed + " " + (1L << 30)).doesNotContain("legacy-lv");
+                cp.cinder("unmanage", managed).requireSuccess();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(db.query("SELECT status FROM volumes WHERE id = ?", managed).get(0).get("status")).isEqualTo("deleted"));
+                assertThat(lvs(lvmEnv, vg)).as("unmanage keeps the data").contains("volume-" + managed);
+
+                String missing = field(cp.cinder("manage", "--name", "ghost", "hci-0001@EBS#ebs", "no-such-lv").requireSuccess(), "id");
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(db.query(
+                        "SELECT status FROM volumes WHERE id = ?", missing).get(0).get("status")).isEqualTo("error_managing"));
             }
         } finally {
             if (cp != null) {

@@ -119,6 +119,16 @@ public final class VolumeGroupCapacityDriver implements VolumeDriver {
     }
 
     @Override
+    public int manageExistingSize(VolumeRef volume, Map<String, Object> ref) throws DriverException {
+        throw unsupported("manage " + ref + " as volume " + volume.id());
+    }
+
+    @Override
+    public Map<String, Object> manageExisting(VolumeRef volume, Map<String, Object> ref) throws DriverException {
+        throw unsupported("manage " + ref + " as volume " + volume.id());
+    }
+
+    @Override
     public Map<String, Object> createSnapshot(SnapshotRef snapshot) throws DriverException {
         throw unsupported("create snapshot " + snapshot.id());
     }

@@ -150,6 +150,36 @@ public final class EbsDriver implements VolumeDriver {
         vg.extend(lvName(volume), newSizeGb);
     }
 
+    /** The LV a manage request names ({@code {"source-name": "<lv>"}}), as Cinder's LVM driver reads it. */
+    private LogicalVolume managed(Map<String, Object> ref) throws DriverException {
+        Object name = ref == null ? null : ref.get("source-name");
+        if (!(name instanceof String lv) || lv.isBlank()) {
+            throw new DriverException("ManageExistingInvalidReference",
+                    "Manage existing volume failed due to invalid backend reference " + ref + ": source-name is required");
+        }
+        LvmNames.requireValidLvName(lv);
+        return vg.find(lv).orElseThrow(() -> new DriverException("ManageExistingInvalidReference",
+                "Manage existing volume failed due to invalid backend reference " + ref
+                        + ": Specified logical volume does not exist."));
+    }
+
+    @Override
+    public int manageExistingSize(VolumeRef volume, Map<String, Object> ref) throws DriverException {
+        return (int) Math.ceil(managed(ref).sizeBytes() / GIB);
+    }
+
+    @Override
+    public Map<String, Object> manageExisting(VolumeRef volume, Map<String, Object> ref) throws DriverException {
+        LogicalVolume lv = managed(ref);
+        if (lv.name().equals(vg.thinPoolName())) {
+            throw new DriverException("ManageExistingInvalidReference", "the thin pool " + lv.name() + " cannot be managed");
+        }
+        if (!lv.name().equals(lvName(volume))) {
+            vg.rename(lv.name(), lvName(volume));
+        }
+        return Map.of();
+    }
+
     @Override
     public Map<String, Object> createSnapshot(SnapshotRef snapshot) throws DriverException {
         vg.createSnapshot(LvmNames.snapshot(snapshot.id()), lvName(snapshot.volume()));

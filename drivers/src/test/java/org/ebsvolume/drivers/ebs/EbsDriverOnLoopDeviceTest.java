@@ -113,4 +113,23 @@ class EbsDriverOnLoopDeviceTest {
             driver.deleteVolume(v);
         }
     }
+
+    @Test
+    void managingAnLvRenamesItAndRoundsItsSizeUp() throws Exception {
+        group.createThick("legacy-data", 1);
+        group.extend("legacy-data", 1); // no-op: stays 1 GiB
+        VolumeRef v = volume(0);
+        Map<String, Object> ref = Map.of("source-name", "legacy-data");
+        assertThat(driver.manageExistingSize(v, ref)).isEqualTo(1);
+        driver.manageExisting(v, ref);
+        assertThat(group.find("legacy-data")).isEmpty();
+        assertThat(group.find("volume-" + v.id())).isPresent();
+        driver.deleteVolume(v);
+    }
+
+    @Test
+    void managingAMissingLvIsAnInvalidReference() {
+        assertThatThrownBy(() -> driver.manageExistingSize(volume(0), Map.of("source-name", "nothing-here")))
+                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.cinderClass()).isEqualTo("ManageExistingInvalidReference"));
+    }
 }

@@ -120,6 +120,31 @@ public final class ResourceTables {
         });
     }
 
+    /**
+     * Charges quota for a resource that came into Cinder without a reservation (manage_existing):
+     * the net effect of reserve + commit of positive deltas, usage rows created when missing.
+     */
+    public void addQuota(String projectId, Map<String, Integer> deltas) throws SQLException {
+        if (projectId == null) {
+            return;
+        }
+        db.inTransaction(c -> {
+            LocalDateTime now = db.now();
+            for (Map.Entry<String, Integer> d : deltas.entrySet()) {
+                List<Map<String, Object>> rows = CinderDatabase.query(c, "SELECT id, in_use FROM quota_usages WHERE project_id = ? "
+                        + "AND resource = ? AND deleted = 0 FOR UPDATE", projectId, d.getKey());
+                if (rows.isEmpty()) {
+                    CinderDatabase.update(c, "INSERT INTO quota_usages (created_at, updated_at, deleted, project_id, resource, in_use, "
+                            + "reserved, race_preventer) VALUES (?, ?, 0, ?, ?, ?, 0, 0)", now, now, projectId, d.getKey(), d.getValue());
+                } else {
+                    CinderDatabase.update(c, "UPDATE quota_usages SET in_use = in_use + ?, updated_at = ? WHERE id = ?",
+                            d.getValue(), now, rows.get(0).get("id"));
+                }
+            }
+            return null;
+        });
+    }
+
     /** {@code reservation_rollback}: positive reservations released, reservations soft-deleted. */
     public void rollbackReservations(List<String> reservationIds) throws SQLException {
         settleReservations(reservationIds, false);

@@ -334,11 +334,34 @@ public final class VolumeRpcEndpoint {
         return null;
     }
 
+    @SuppressWarnings("unchecked")
     private Object manageExisting(MessageContext ctx, ObjectNode a) throws Exception {
         String id = VersionedObject.from(a, "volume", "Volume").id();
-        LOG.error("{} Volume {}: manage_existing {} failed: backend {} has no storage driver", ctx.logPrefix(), id,
-                a.path("ref"), b.backendName());
-        t.updateVolume(id, cols("status", "error_managing"));
+        Map<String, Object> row = volumeRow(id);
+        Map<String, Object> reference = a.get("ref") instanceof ObjectNode r ? PythonJson.MAPPER.convertValue(r, Map.class) : Map.of();
+        notify(ctx, "volume.manage_existing.start", usage(row));
+        try {
+            int size = b.driver().manageExistingSize(ref(row), reference);
+            Map<String, Object> update = new LinkedHashMap<>(b.driver().manageExisting(ref(row), reference));
+            update.put("size", size);
+            update.put("status", "available");
+            update.put("launched_at", t.now());
+            update.put("service_uuid", b.serviceRow().get().uuid());
+            t.updateVolume(id, update);
+            if (usesQuota(row)) {
+                Map<String, Integer> deltas = new LinkedHashMap<>(Map.of("volumes", 1, "gigabytes", size));
+                String typeName = row.get("volume_type_id") == null ? null : t.volumeTypeName((String) row.get("volume_type_id"));
+                if (typeName != null) {
+                    deltas.put("volumes_" + typeName, 1);
+                    deltas.put("gigabytes_" + typeName, size);
+                }
+                t.addQuota((String) row.get("project_id"), deltas);
+            }
+            notify(ctx, "volume.manage_existing.end", usage(volumeRow(id)));
+        } catch (DriverException e) {
+            LOG.error("{} Volume {}: manage_existing {} failed: {}", ctx.logPrefix(), id, reference, e.getMessage());
+            t.updateVolume(id, cols("status", "error_managing"));
+        }
         return id;
     }
 
