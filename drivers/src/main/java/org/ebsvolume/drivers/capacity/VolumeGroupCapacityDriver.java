@@ -2,6 +2,7 @@ package org.ebsvolume.drivers.capacity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ebsvolume.drivers.CapabilityReport;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
@@ -66,37 +67,17 @@ public final class VolumeGroupCapacityDriver implements VolumeDriver {
             state = "down";
         }
         boolean thin = "thin".equals(settings.lvmType());
-        Map<String, Object> pool = new LinkedHashMap<>();
-        pool.put("pool_name", settings.volumeBackendName());
-        pool.put("total_capacity_gb", total);
-        pool.put("free_capacity_gb", free);
-        pool.put("provisioned_capacity_gb", round2(total - free));
-        pool.put("reserved_percentage", settings.reservedPercentage());
-        pool.put("location_info", "LVMVolumeDriver:" + settings.hostname() + ":" + settings.volumeGroup() + ":"
-                + settings.lvmType() + ":" + settings.lvmMirrors());
-        pool.put("QoS_support", false);
-        pool.put("max_over_subscription_ratio", settings.maxOverSubscriptionRatio());
-        pool.put("thin_provisioning_support", thin);
-        pool.put("thick_provisioning_support", !thin);
-        pool.put("total_volumes", 0);
-        pool.put("filter_function", null);
-        pool.put("goodness_function", null);
-        pool.put("multiattach", true);
-        pool.put("backend_state", state);
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("volume_backend_name", settings.volumeBackendName());
-        stats.put("vendor_name", "Open Source");
-        stats.put("driver_version", "3.0.0");
-        stats.put("storage_protocol", settings.storageProtocol());
-        stats.put("pools", List.of(pool));
-        stats.put("shared_targets", false);
-        stats.put("sparse_copy_volume", thin);
-        stats.put("backend_state", state);
-        return stats;
+        Map<String, Object> stats = new CapabilityReport(settings.volumeBackendName(), settings.hostname(), settings.volumeGroup(),
+                thin, settings.lvmMirrors(), settings.reservedPercentage(), settings.maxOverSubscriptionRatio())
+                .stats(total, free, CapabilityReport.round2(total - free), 0, state);
+        // Without pools the scheduler reads the backend-level state; keep it beside the pool's.
+        Map<String, Object> withState = new LinkedHashMap<>(stats);
+        withState.put("backend_state", state);
+        return withState;
     }
 
     private static double round2(double v) {
-        return Math.round(v * 100) / 100.0;
+        return CapabilityReport.round2(v);
     }
 
     private DriverException unsupported(String op) {

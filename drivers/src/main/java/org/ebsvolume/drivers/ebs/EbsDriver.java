@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.ebs;
 
+import org.ebsvolume.drivers.CapabilityReport;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
@@ -85,36 +86,13 @@ public final class EbsDriver implements VolumeDriver {
             free = round2(info.freeBytes() / GIB);
             provisioned = round2(total - free);
         }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("pool_name", settings.volumeBackendName());
-        p.put("total_capacity_gb", total);
-        p.put("free_capacity_gb", free);
-        p.put("provisioned_capacity_gb", provisioned);
-        p.put("reserved_percentage", settings.reservedPercentage());
-        p.put("location_info", "LVMVolumeDriver:" + settings.hostname() + ":" + vg.name() + ":"
-                + (thin ? "thin" : "default") + ":" + settings.lvmMirrors());
-        p.put("QoS_support", false);
-        p.put("max_over_subscription_ratio", settings.maxOverSubscriptionRatio());
-        p.put("thin_provisioning_support", thin);
-        p.put("thick_provisioning_support", !thin);
-        p.put("total_volumes", lvs.size());
-        p.put("filter_function", null);
-        p.put("goodness_function", null);
-        p.put("multiattach", true);
-        p.put("backend_state", "up");
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("volume_backend_name", settings.volumeBackendName());
-        stats.put("vendor_name", "Open Source");
-        stats.put("driver_version", "3.0.0");
-        stats.put("storage_protocol", "iSCSI");
-        stats.put("pools", List.of(p));
-        stats.put("shared_targets", false);
-        stats.put("sparse_copy_volume", thin);
-        return stats;
+        return new CapabilityReport(settings.volumeBackendName(), settings.hostname(), vg.name(), thin, settings.lvmMirrors(),
+                settings.reservedPercentage(), settings.maxOverSubscriptionRatio())
+                .stats(total, free, provisioned, lvs.size(), "up");
     }
 
     private static double round2(double v) {
-        return Math.round(v * 100) / 100.0;
+        return CapabilityReport.round2(v);
     }
 
     private static String lvName(VolumeRef v) throws DriverException {
