@@ -1,6 +1,5 @@
 package org.ebsvolume.worker.db;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
