@@ -29,6 +29,7 @@
 #         bound to the host's 127.0.0.1; nothing leaves the host): DRBD, iSCSI between nodes
 #   vda   root: a qcow2 overlay on the cached image (cache=writeback: flushes honoured)
 #   vdb   an empty raw data disk for the VG ($EBS_LAB_DATA_SIZE, sparse; cache=none)
+#   vdc   a second one ($EBS_LAB_DATA2_SIZE): a second backend's VG (thin <-> thick moves)
 #
 # Environment:
 #   EBS_LAB_RUN           run directory (default /tmp/ebs-volume-lab): disks, consoles, pids
@@ -36,6 +37,7 @@
 #                         is BASE+99, so two labs with their own BASE and RUN never meet
 #   EBS_LAB_MEM           MiB per node (default 1024)
 #   EBS_LAB_DATA_SIZE     size of vdb (default 8G)
+#   EBS_LAB_DATA2_SIZE    size of vdc (default 4G)
 #   EBS_LAB_BACKEND_PORT  node port forwarded as "backend" (default 8800)
 #   EBS_LAB_HOST_ACCESS   1 (default): 10.0.2.2 = host's 127.0.0.1; 0: QEMU restrict=on, the
 #                         node reaches nothing but what the host forwards in
@@ -54,6 +56,7 @@ RUN=${EBS_LAB_RUN:-/tmp/ebs-volume-lab}
 PORT_BASE=${EBS_LAB_PORT_BASE:-24000}
 MEM=${EBS_LAB_MEM:-1024}
 DATA_SIZE=${EBS_LAB_DATA_SIZE:-8G}
+DATA2_SIZE=${EBS_LAB_DATA2_SIZE:-4G}
 BACKEND_PORT=${EBS_LAB_BACKEND_PORT:-8800}
 HOST_ACCESS=${EBS_LAB_HOST_ACCESS:-1}
 LIFETIME=${EBS_LAB_LIFETIME:-7200}
@@ -122,6 +125,7 @@ boot_one() {
   if pid_of "$node" >/dev/null; then echo "$node already running"; return 0; fi
   [ -f "$RUN/$node.qcow2" ] || qemu-img create -q -f qcow2 -b "$IMG/rootfs.img" -F raw "$RUN/$node.qcow2"
   [ -f "$RUN/$node-data.img" ] || truncate -s "$DATA_SIZE" "$RUN/$node-data.img"
+  [ -f "$RUN/$node-data2.img" ] || truncate -s "$DATA2_SIZE" "$RUN/$node-data2.img"
   if [ "$acc" = kvm ]; then cpu=host; else cpu=max; fi
   net="user,id=mgmt,ipv6=off,net=10.0.2.0/24,host=10.0.2.2"
   [ "$HOST_ACCESS" = 1 ] || net+=",restrict=on"
@@ -138,6 +142,7 @@ boot_one() {
       -append "console=ttyS0 root=/dev/vda rw net.ifnames=0 quiet panic=-1 mitigations=off lab.name=$node lab.ip=$ip lab.lifetime=$LIFETIME" \
       -drive "file=$RUN/$node.qcow2,if=virtio,format=qcow2,cache=writeback,discard=unmap" \
       -drive "file=$RUN/$node-data.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
+      -drive "file=$RUN/$node-data2.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
       -netdev "$net" -device virtio-net-pci,netdev=mgmt,romfile= \
       -netdev "socket,id=lab,mcast=230.99.0.1:$((PORT_BASE + 99)),localaddr=127.0.0.1" \
       -device "virtio-net-pci,netdev=lab,romfile=,mac=52:54:00:99:00:$(printf %02x $((10 + idx)))" \

@@ -1,6 +1,7 @@
 package org.ebsvolume.drivers;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the volume service asks of a storage backend, shaped like Cinder's driver interface
@@ -17,6 +18,39 @@ public interface VolumeDriver {
     Map<String, Object> stats() throws DriverException;
 
     Map<String, Object> createVolume(VolumeRef volume) throws DriverException;
+
+    /** {@code create_volume_from_snapshot}: the new volume may be larger than the snapshot's volume. */
+    default Map<String, Object> createVolumeFromSnapshot(VolumeRef volume, SnapshotRef snapshot) throws DriverException {
+        throw unsupported("creating a volume from a snapshot");
+    }
+
+    /** {@code create_cloned_volume}: the new volume may be larger than its source. */
+    default Map<String, Object> createClonedVolume(VolumeRef volume, VolumeRef source) throws DriverException {
+        throw unsupported("cloning a volume");
+    }
+
+    /** {@code revert_to_snapshot}: the volume's content becomes the snapshot's; the snapshot stays. */
+    default void revertToSnapshot(VolumeRef volume, SnapshotRef snapshot) throws DriverException {
+        throw unsupported("reverting a volume to a snapshot");
+    }
+
+    /**
+     * {@code migrate_volume}, storage-assisted: moves the volume to {@code destinationHost} when the
+     * backend can do it itself and returns the model update; empty means "not by me", and the
+     * service falls back to Cinder's generic (host-copy) migration.
+     */
+    default Optional<Map<String, Object>> migrateVolume(VolumeRef volume, String destinationHost,
+                                                        Map<String, Object> destinationCapabilities) throws DriverException {
+        return Optional.empty();
+    }
+
+    /**
+     * The local block device of the volume, for data copies made on this host (image download and
+     * upload, generic migration).
+     */
+    default String localPath(VolumeRef volume) throws DriverException {
+        throw unsupported("local access to volumes");
+    }
 
     /** Deleting a volume the backend does not hold is a success, as in Cinder's LVM driver. */
     void deleteVolume(VolumeRef volume) throws DriverException;
@@ -47,4 +81,8 @@ public interface VolumeDriver {
 
     /** Called on {@code thaw_host}; a failure keeps the service disabled. */
     void thawBackend() throws DriverException;
+
+    private DriverException unsupported(String what) {
+        return new DriverException("VolumeBackendAPIException", what + " is not supported by " + getClass().getSimpleName());
+    }
 }

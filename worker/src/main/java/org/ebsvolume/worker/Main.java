@@ -6,6 +6,7 @@ import org.ebsvolume.config.CommandLine;
 import org.ebsvolume.config.InvalidConfigException;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
+import org.ebsvolume.drivers.copy.BlockDeviceCopier;
 import org.ebsvolume.drivers.ebs.EbsDriver;
 import org.ebsvolume.drivers.lvm.LvmOptions;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
@@ -56,6 +57,7 @@ public final class Main {
     static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend) throws DriverException {
         Set<String> binaries = new java.util.HashSet<>(LvmVolumeGroup.REQUIRED_BINARIES);
         binaries.addAll(Set.of("tgtadm", "tgt-admin", "targetcli"));
+        binaries.addAll(BlockDeviceCopier.REQUIRED_BINARIES);
         List<String> rootHelper = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
         CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
         LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
@@ -64,8 +66,9 @@ public final class Main {
                 : new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Path.of(conf.statePath(), "volumes")), runner);
         return new EbsDriver(new EbsDriver.Settings(backend.name(), backend.volumeBackendName(), backend.lvmType(),
                 backend.lvmMirrors(), conf.host(), backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
-                backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort()),
-                vg, target);
+                backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort(),
+                backend.volumeClear(), backend.volumeClearSize()),
+                vg, target, new BlockDeviceCopier(runner, "1M", Duration.ofHours(12)));
     }
 
     /** oslo.log: log_file, relative to log_dir when both are set; log_dir alone → ebs-volume.log in it. */

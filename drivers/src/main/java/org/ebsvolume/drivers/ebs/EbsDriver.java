@@ -5,6 +5,7 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.VolumeRef;
+import org.ebsvolume.drivers.copy.BlockDeviceCopier;
 import org.ebsvolume.drivers.lvm.LogicalVolume;
 import org.ebsvolume.drivers.lvm.LvmNames;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
@@ -32,21 +33,34 @@ public final class EbsDriver implements VolumeDriver {
     private static final Logger LOG = LoggerFactory.getLogger(EbsDriver.class);
     private static final double GIB = 1024.0 * 1024 * 1024;
 
-    /** The backend section values the driver needs. */
+    private static final long GIB_BYTES = 1L << 30;
+    private static final long MIB_BYTES = 1L << 20;
+
+    /**
+     * The backend section values the driver needs.
+     *
+     * @param hostname           this node's host name: Cinder's {@code location_info} carries it,
+     *                           and a migration is local when the destination names the same one
+     * @param volumeClear        {@code none} or {@code zero}: how a deleted thick volume is wiped
+     * @param volumeClearSizeMib MiB wiped at the start of the volume, 0 for all of it
+     */
     public record Settings(String backendName, String volumeBackendName, String lvmType, int lvmMirrors,
                            String hostname, int reservedPercentage, String maxOverSubscriptionRatio,
-                           String targetPrefix, String targetIp, List<String> secondaryIps, int targetPort) {
+                           String targetPrefix, String targetIp, List<String> secondaryIps, int targetPort,
+                           String volumeClear, int volumeClearSizeMib) {
     }
 
     private final Settings settings;
     private final LvmVolumeGroup vg;
     private final IscsiTarget target;
+    private final BlockDeviceCopier copier;
     private volatile boolean thin;
 
-    public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target) {
+    public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target, BlockDeviceCopier copier) {
         this.settings = settings;
         this.vg = vg;
         this.target = target;
+        this.copier = copier;
         this.thin = "thin".equals(settings.lvmType());
     }
 
@@ -101,12 +115,169 @@ public final class EbsDriver implements VolumeDriver {
 
     @Override
     public Map<String, Object> createVolume(VolumeRef volume) throws DriverException {
-        if (thin) {
-            vg.createThin(lvName(volume), volume.sizeGb());
+        createEmpty(vg, thin, volume);
+        return created(volume);
+    }
+
+    private static void createEmpty(LvmVolumeGroup group, boolean thinVolume, VolumeRef volume) throws DriverException {
+        if (thinVolume) {
+            group.createThin(lvName(volume), volume.sizeGb());
         } else {
-            vg.createThick(lvName(volume), volume.sizeGb());
+            group.createThick(lvName(volume), volume.sizeGb());
         }
+    }
+
+    /**
+     * Where every path that makes a volume (blank, from snapshot, clone, migration, manage) ends
+     * with the LV in place: the model update for Cinder's row. Replication hands the new LV to
+     * DRBD here, so no creation path can forget it.
+     */
+    private Map<String, Object> created(VolumeRef volume) {
         return Map.of();
+    }
+
+    /**
+     * Thin: a thin snapshot of the snapshot becomes the volume (no data copied), grown when the
+     * volume is larger, then activated permanently (thin snapshots skip activation at boot
+     * otherwise). Thick: a new LV and a dd of the snapshot's content. Either way a failure
+     * removes the half-made LV.
+     */
+    @Override
+    public Map<String, Object> createVolumeFromSnapshot(VolumeRef volume, SnapshotRef snapshot) throws DriverException {
+        String snapshotLv = LvmNames.snapshot(snapshot.id());
+        LogicalVolume source = vg.find(snapshotLv).orElseThrow(() -> new DriverException("SnapshotNotFound",
+                "Snapshot " + snapshot.id() + " could not be found: no LV " + vg.name() + "/" + snapshotLv));
+        long contentBytes = snapshot.volumeSizeGb() > 0 ? snapshot.volumeSizeGb() * GIB_BYTES : source.sizeBytes();
+        String name = lvName(volume);
+        if (source.isThin()) {
+            vg.createSnapshot(name, snapshotLv);
+            undoOnFailure(name, () -> {
+                if (volume.sizeGb() * GIB_BYTES > contentBytes) {
+                    vg.extend(name, volume.sizeGb());
+                }
+                vg.activatePermanently(name);
+            });
+        } else {
+            createEmpty(vg, thin, volume);
+            undoOnFailure(name, () -> {
+                vg.activate(snapshotLv);
+                copier.copy(vg.localPath(snapshotLv), vg.localPath(name), contentBytes, thin);
+            });
+        }
+        return created(volume);
+    }
+
+    /**
+     * Thin: a thin snapshot of the source becomes the clone. Thick: a temporary snapshot
+     * {@code clone-snap-<new id>} gives a consistent source while the original stays writable,
+     * the data is copied from it, and the temporary snapshot is removed whatever happened.
+     */
+    @Override
+    public Map<String, Object> createClonedVolume(VolumeRef volume, VolumeRef sourceVolume) throws DriverException {
+        String sourceLv = lvName(sourceVolume);
+        LogicalVolume source = vg.find(sourceLv).orElseThrow(() -> new DriverException("VolumeNotFound",
+                "Volume " + sourceVolume.id() + " could not be found: no LV " + vg.name() + "/" + sourceLv));
+        String name = lvName(volume);
+        if (source.isThin()) {
+            vg.createSnapshot(name, sourceLv);
+            undoOnFailure(name, () -> {
+                if (volume.sizeGb() * GIB_BYTES > source.sizeBytes()) {
+                    vg.extend(name, volume.sizeGb());
+                }
+                vg.activatePermanently(name);
+            });
+            return created(volume);
+        }
+        String temporary = LvmNames.cloneSnapshot(volume.id());
+        vg.createSnapshot(temporary, sourceLv);
+        try {
+            createEmpty(vg, thin, volume);
+            undoOnFailure(name, () -> {
+                vg.activate(temporary);
+                copier.copy(vg.localPath(temporary), vg.localPath(name), source.sizeBytes(), thin);
+            });
+        } finally {
+            removeSnapshotLv(temporary);
+        }
+        return created(volume);
+    }
+
+    @Override
+    public void revertToSnapshot(VolumeRef volume, SnapshotRef snapshot) throws DriverException {
+        vg.revertToSnapshot(lvName(volume), LvmNames.snapshot(snapshot.id()));
+    }
+
+    /**
+     * Cinder's LVM storage-assisted migration: only to another volume group of this same node
+     * ({@code location_info} {@code LVMVolumeDriver:<this hostname>:<other vg>:<type>:<mirrors>}),
+     * which is also how a retype between a thin and a thick backend of one node moves the data.
+     * Anything else (another node, another driver) is left to the generic migration.
+     */
+    @Override
+    public Optional<Map<String, Object>> migrateVolume(VolumeRef volume, String destinationHost,
+                                                       Map<String, Object> capabilities) throws DriverException {
+        Object info = capabilities == null ? null : capabilities.get("location_info");
+        String[] parts = info instanceof String text ? text.split(":", -1) : new String[0];
+        if (parts.length != 5 || !"LVMVolumeDriver".equals(parts[0]) || !settings.hostname().equals(parts[1])) {
+            LOG.info("Volume {}: destination {} ({}) is not a volume group of this node; using generic migration",
+                    volume.id(), destinationHost, info);
+            return Optional.empty();
+        }
+        if (parts[2].equals(vg.name())) {
+            throw new DriverException("VolumeBackendAPIException", "Refusing to migrate volume ID: " + volume.id()
+                    + ". Please check your configuration because source and destination are the same Volume Group: " + vg.name());
+        }
+        LvmVolumeGroup destination = vg.sibling(parts[2]);
+        if (!destination.exists()) {
+            LOG.info("Volume {}: destination volume group {} is not on this node; using generic migration", volume.id(), parts[2]);
+            return Optional.empty();
+        }
+        boolean destinationThin = "thin".equals(parts[3]);
+        if (destinationThin) {
+            destination.ensureThinPool();
+        }
+        String name = lvName(volume);
+        LogicalVolume source = vg.find(name).orElseThrow(() -> new DriverException("VolumeNotFound",
+                "Volume " + volume.id() + " could not be found: no LV " + vg.name() + "/" + name));
+        LOG.info("Volume {}: migrating {}/{} to {}/{} ({}) on this node", volume.id(), vg.name(), name, parts[2], name,
+                destinationThin ? "thin" : "thick");
+        createEmpty(destination, destinationThin, volume);
+        try {
+            copier.copy(vg.localPath(name), destination.localPath(name), source.sizeBytes(), destinationThin);
+        } catch (DriverException e) {
+            try {
+                destination.remove(name);
+            } catch (DriverException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        deleteVolume(volume);
+        return Optional.of(created(volume));
+    }
+
+    @Override
+    public String localPath(VolumeRef volume) throws DriverException {
+        return vg.localPath(lvName(volume));
+    }
+
+    private interface Step {
+        void run() throws DriverException;
+    }
+
+    /** Runs {@code step}; if it fails, removes the LV it was completing, so no half-made volume stays. */
+    private void undoOnFailure(String lv, Step step) throws DriverException {
+        try {
+            step.run();
+        } catch (DriverException e) {
+            LOG.warn("Removing {}/{} after a failed step: {}", vg.name(), lv, e.getMessage());
+            try {
+                vg.remove(lv);
+            } catch (DriverException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     /** A volume whose LV is already gone is deleted, as Cinder's LVM driver treats it. */
@@ -120,7 +291,20 @@ public final class EbsDriver implements VolumeDriver {
         if (lv.get().hasSnapshots()) {
             throw new DriverException("VolumeIsBusy", "volume " + volume.id() + " has snapshots");
         }
+        if (wipes() && !lv.get().isThin()) {
+            // A thin LV's blocks return to the pool and read back as zeros; a thick LV's extents
+            // would hand the old data to the next volume.
+            long bytes = settings.volumeClearSizeMib() > 0 ? settings.volumeClearSizeMib() * MIB_BYTES : lv.get().sizeBytes();
+            if (!lv.get().isActive()) {
+                vg.activate(lvName(volume));
+            }
+            copier.zero(vg.localPath(lvName(volume)), Math.min(bytes, lv.get().sizeBytes()));
+        }
         vg.remove(lvName(volume));
+    }
+
+    private boolean wipes() {
+        return "zero".equals(settings.volumeClear());
     }
 
     @Override
@@ -155,7 +339,7 @@ public final class EbsDriver implements VolumeDriver {
         if (!lv.name().equals(lvName(volume))) {
             vg.rename(lv.name(), lvName(volume));
         }
-        return Map.of();
+        return created(volume);
     }
 
     @Override
@@ -166,10 +350,22 @@ public final class EbsDriver implements VolumeDriver {
 
     @Override
     public void deleteSnapshot(SnapshotRef snapshot) throws DriverException {
-        String name = LvmNames.snapshot(snapshot.id());
-        if (vg.find(name).isPresent()) {
-            vg.remove(name);
+        removeSnapshotLv(LvmNames.snapshot(snapshot.id()));
+    }
+
+    /**
+     * Removes a snapshot LV if it exists. A thick snapshot's copy-on-write area holds the origin's
+     * old blocks: with {@code volume_clear = zero} it is wiped first, as Cinder does.
+     */
+    private void removeSnapshotLv(String name) throws DriverException {
+        Optional<LogicalVolume> lv = vg.find(name);
+        if (lv.isEmpty()) {
+            return;
         }
+        if (wipes() && !lv.get().isThin() && lv.get().isActive()) {
+            copier.zero(vg.localPath(name) + "-cow", lv.get().sizeBytes());
+        }
+        vg.remove(name);
     }
 
     @Override

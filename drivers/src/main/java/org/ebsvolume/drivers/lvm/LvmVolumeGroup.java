@@ -72,6 +72,24 @@ public final class LvmVolumeGroup {
         return vg;
     }
 
+    /**
+     * Another volume group of this host, driven with the same runner and options (Cinder's
+     * migration between two LVM backends of one node).
+     */
+    public LvmVolumeGroup sibling(String otherVgName) throws DriverException {
+        return new LvmVolumeGroup(otherVgName, runner, options);
+    }
+
+    /**
+     * The device-mapper path of an LV ({@code /dev/mapper/<vg>-<lv>} with every {@code -} in either
+     * name doubled), Cinder's {@code local_path}: unlike {@code /dev/<vg>/<lv>} it exists for the
+     * hidden {@code -cow} device of a thick snapshot too.
+     */
+    public String localPath(String lvName) throws DriverException {
+        LvmNames.requireValidFullName(vg, lvName);
+        return "/dev/mapper/" + vg.replace("-", "--") + "-" + lvName.replace("-", "--");
+    }
+
     /** {@code <vg>-pool}, the thin pool Cinder uses. */
     public String thinPoolName() {
         return vg + "-pool";

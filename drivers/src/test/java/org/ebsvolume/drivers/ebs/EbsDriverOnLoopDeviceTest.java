@@ -4,6 +4,7 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.copy.BlockDeviceCopier;
 import org.ebsvolume.drivers.lvm.DeviceMapperUnavailableException;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.drivers.target.TgtAdmTarget;
@@ -36,7 +37,7 @@ class EbsDriverOnLoopDeviceTest {
         TgtAdmTarget tgt = new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Files.createTempDirectory("ebs-tgt-")),
                 new CommandRunner(Set.of("tgtadm", "tgt-admin"), List.of(), Duration.ofSeconds(30)));
         driver = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "hci-0001", 0, "20.0",
-                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260), group, tgt);
+                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260, "none", 0), group, tgt, copier());
         driver.initialize();
     }
 
@@ -47,6 +48,11 @@ class EbsDriverOnLoopDeviceTest {
         }
     }
 
+    private static BlockDeviceCopier copier() {
+        return new BlockDeviceCopier(new CommandRunner(BlockDeviceCopier.REQUIRED_BINARIES, List.of(), Duration.ofSeconds(30)),
+                "1M", Duration.ofSeconds(30));
+    }
+
     private static VolumeRef volume(int gb) {
         String id = UUID.randomUUID().toString();
         return new VolumeRef(id, id, gb, "hci-0001@EBS#ebs", null, null, null, false);
@@ -55,9 +61,9 @@ class EbsDriverOnLoopDeviceTest {
     @Test
     void aMissingVolumeGroupKeepsTheDriverUninitialized() throws Exception {
         EbsDriver orphan = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "h", 0, "20.0",
-                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260),
+                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260, "none", 0),
                 new LvmVolumeGroup("no-such-vg", new CommandRunner(LvmVolumeGroup.REQUIRED_BINARIES, List.of(), Duration.ofSeconds(30)),
-                        loop.options()), null);
+                        loop.options()), null, copier());
         assertThatThrownBy(orphan::initialize).isInstanceOf(DriverException.class).hasMessageContaining("no-such-vg");
     }
 
@@ -131,5 +137,65 @@ class EbsDriverOnLoopDeviceTest {
     void managingAMissingLvIsAnInvalidReference() {
         assertThatThrownBy(() -> driver.manageExistingSize(volume(0), Map.of("source-name", "nothing-here")))
                 .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.cinderClass()).isEqualTo("ManageExistingInvalidReference"));
+    }
+
+    @Test
+    void aVolumeFromAMissingSnapshotIsSnapshotNotFoundAndCreatesNothing() throws Exception {
+        VolumeRef source = volume(1);
+        VolumeRef v = volume(1);
+        int before = group.listVolumes().size();
+        assertThatThrownBy(() -> driver.createVolumeFromSnapshot(v, new SnapshotRef(UUID.randomUUID().toString(), source, 1, null)))
+                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.cinderClass()).isEqualTo("SnapshotNotFound"));
+        assertThat(group.listVolumes()).hasSize(before);
+    }
+
+    @Test
+    void aCloneOfAMissingVolumeIsVolumeNotFoundAndCreatesNothing() throws Exception {
+        int before = group.listVolumes().size();
+        assertThatThrownBy(() -> driver.createClonedVolume(volume(1), volume(1)))
+                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.cinderClass()).isEqualTo("VolumeNotFound"));
+        assertThat(group.listVolumes()).hasSize(before);
+    }
+
+    @Test
+    void aThickCloneThatCannotSnapshotItsSourceLeavesNoLv() throws Exception {
+        VolumeRef source = volume(1);
+        driver.createVolume(source);
+        try {
+            VolumeRef clone = volume(1);
+            assertThatThrownBy(() -> driver.createClonedVolume(clone, source)).isInstanceOf(DeviceMapperUnavailableException.class);
+            assertThat(group.find("volume-" + clone.id())).isEmpty();
+            assertThat(group.find("clone-snap-" + clone.id())).isEmpty();
+        } finally {
+            driver.deleteVolume(source);
+        }
+    }
+
+    @Test
+    void migrationToAnotherNodeIsLeftToTheGenericPath() throws Exception {
+        VolumeRef v = volume(1);
+        assertThat(driver.migrateVolume(v, "other@ebs#ebs", Map.of("location_info", "LVMVolumeDriver:other-node:" + loop.name() + ":default:0")))
+                .isEmpty();
+        assertThat(driver.migrateVolume(v, "other@nfs#nfs", Map.of("location_info", "NfsDriver:10.0.0.1:/export"))).isEmpty();
+        assertThat(driver.migrateVolume(v, "other@x#x", Map.of())).isEmpty();
+    }
+
+    @Test
+    void migrationToAVolumeGroupThisNodeDoesNotHaveIsLeftToTheGenericPath() throws Exception {
+        assertThat(driver.migrateVolume(volume(1), "hci-0001@thin#thin",
+                Map.of("location_info", "LVMVolumeDriver:hci-0001:no-such-vg:thin:0"))).isEmpty();
+    }
+
+    @Test
+    void migrationIntoTheSameVolumeGroupIsRefused() {
+        assertThatThrownBy(() -> driver.migrateVolume(volume(1), "hci-0001@EBS#ebs",
+                Map.of("location_info", "LVMVolumeDriver:hci-0001:" + loop.name() + ":default:0")))
+                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.getMessage()).contains("same Volume Group"));
+    }
+
+    @Test
+    void theLocalPathIsCindersDeviceMapperName() throws Exception {
+        VolumeRef v = volume(1);
+        assertThat(driver.localPath(v)).isEqualTo("/dev/mapper/" + loop.name().replace("-", "--") + "-volume--" + v.id().replace("-", "--"));
     }
 }

@@ -38,6 +38,18 @@ public final class ResourceTables {
         return db.query("SELECT * FROM snapshots WHERE id = ? AND deleted = 0", id).stream().findFirst();
     }
 
+    /**
+     * The backup snapshot Cinder's manager takes before a revert ({@code _create_backup_snapshot}):
+     * outside quota ({@code use_quota = 0}), named {@code [revert] volume <id> backup snapshot}.
+     */
+    public void insertRevertBackupSnapshot(String snapshotId, Map<String, Object> volume) throws SQLException {
+        db.update("INSERT INTO snapshots (created_at, updated_at, deleted, id, volume_id, user_id, project_id, status, progress, "
+                        + "volume_size, display_name, display_description, volume_type_id, use_quota) "
+                        + "VALUES (?, ?, 0, ?, ?, ?, ?, 'creating', '0%', ?, ?, NULL, ?, 0)",
+                db.now(), db.now(), snapshotId, volume.get("id"), volume.get("user_id"), volume.get("project_id"), volume.get("size"),
+                "[revert] volume " + volume.get("id") + " backup snapshot", volume.get("volume_type_id"));
+    }
+
     /** Sets columns of a volume row (names are fixed by the caller, never from a message). */
     public void updateVolume(String id, Map<String, Object> columns) throws SQLException {
         updateRow("volumes", id, columns);
@@ -226,6 +238,24 @@ public final class ResourceTables {
         params.addAll(statuses);
         return db.query("SELECT s.* FROM snapshots s JOIN volumes v ON v.id = s.volume_id WHERE s.deleted = 0 "
                 + "AND (v.host = ? OR v.host LIKE BINARY ?) AND s.status IN (" + in + ")", params.toArray());
+    }
+
+    /** The volume type's extra specs ({@code volume_type_extra_specs}), key → value. */
+    public Map<String, String> volumeTypeExtraSpecs(String volumeTypeId) throws SQLException {
+        Map<String, String> specs = new java.util.TreeMap<>();
+        if (volumeTypeId != null) {
+            for (Map<String, Object> r : db.query("SELECT `key`, `value` FROM volume_type_extra_specs WHERE volume_type_id = ? "
+                    + "AND deleted = 0", volumeTypeId)) {
+                specs.put((String) r.get("key"), (String) r.get("value"));
+            }
+        }
+        return specs;
+    }
+
+    /** Snapshots of the volume that are not deleted. */
+    public int snapshotCount(String volumeId) throws SQLException {
+        return ((Number) db.query("SELECT COUNT(*) AS n FROM snapshots WHERE volume_id = ? AND deleted = 0", volumeId)
+                .get(0).get("n")).intValue();
     }
 
     public int attachmentCount(String volumeId) throws SQLException {

@@ -206,13 +206,7 @@ public final class VolumeRpcEndpoint {
         t.claimWorker("Volume", id, "creating", serviceId);
         try {
             notify(ctx, "volume.create.start", usage(row));
-            String source = sourceOf(row, a);
-            if (source != null) {
-                // An empty volume in place of the requested content would be silent data loss.
-                throw new DriverException("VolumeBackendAPIException", "creating a volume from " + source
-                        + " is not supported by backend " + b.backendName() + " yet");
-            }
-            Map<String, Object> model = b.driver().createVolume(ref(row));
+            Map<String, Object> model = createFromSource(row, a);
             Map<String, Object> update = new LinkedHashMap<>(model);
             String target = "migration_target_creating".equals(row.get("status")) ? "migration_target" : "available";
             update.put("status", target);
@@ -230,6 +224,41 @@ public final class VolumeRpcEndpoint {
         } finally {
             t.releaseWorker("Volume", id);
         }
+    }
+
+    /**
+     * Makes the volume's storage from what the request names: a snapshot, a source volume, or
+     * nothing (blank). The new volume inherits {@code bootable} from its source, as in Cinder.
+     */
+    private Map<String, Object> createFromSource(Map<String, Object> row, ObjectNode a) throws Exception {
+        String id = (String) row.get("id");
+        Map<String, Object> model = new LinkedHashMap<>();
+        if (row.get("snapshot_id") != null) {
+            String snapshotId = (String) row.get("snapshot_id");
+            Map<String, Object> snapshot = t.snapshot(snapshotId).orElseThrow(() -> new DriverException("SnapshotNotFound",
+                    "Snapshot " + snapshotId + " could not be found."));
+            LOG.info("Volume {}: creating from snapshot {}", id, snapshotId);
+            model.putAll(b.driver().createVolumeFromSnapshot(ref(row), snapshotRef(snapshot)));
+            t.volume((String) snapshot.get("volume_id")).ifPresent(parent -> model.put("bootable", parent.get("bootable")));
+            return model;
+        }
+        if (row.get("source_volid") != null) {
+            String sourceId = (String) row.get("source_volid");
+            Map<String, Object> source = t.volume(sourceId).orElseThrow(() -> new DriverException("VolumeNotFound",
+                    "Volume " + sourceId + " could not be found."));
+            LOG.info("Volume {}: cloning volume {}", id, sourceId);
+            model.putAll(b.driver().createClonedVolume(ref(row), ref(source)));
+            model.put("bootable", source.get("bootable"));
+            return model;
+        }
+        String other = sourceOf(row, a);
+        if (other != null) {
+            // An empty volume in place of the requested content would be silent data loss.
+            throw new DriverException("VolumeBackendAPIException", "creating a volume from " + other
+                    + " is not supported by backend " + b.backendName() + " yet");
+        }
+        model.putAll(b.driver().createVolume(ref(row)));
+        return model;
     }
 
     /** What the new volume must be made from, or null for a blank volume. */
@@ -314,14 +343,49 @@ public final class VolumeRpcEndpoint {
         return null;
     }
 
+    /**
+     * Cinder's {@code revert_to_snapshot}: a backup snapshot first (outside quota), so a failed
+     * revert can be undone by hand; then the driver's revert; on success the backup snapshot is
+     * removed again. The status moves are conditional, as Cinder's: a volume an operator reset
+     * meanwhile is left alone.
+     */
     private Object revertToSnapshot(MessageContext ctx, ObjectNode a) throws Exception {
         String volumeId = VersionedObject.from(a, "volume", "Volume").id();
         String snapshotId = VersionedObject.from(a, "snapshot", "Snapshot").id();
-        LOG.error("{} Volume {}: revert to snapshot {} failed: backend {} has no storage driver", ctx.logPrefix(),
-                volumeId, snapshotId, b.backendName());
-        t.moveVolumeStatus(volumeId, "reverting", "error");
+        Map<String, Object> row = volumeRow(volumeId);
+        Map<String, Object> snapshot = t.snapshot(snapshotId).orElseThrow(() -> CinderErrors.snapshotNotFound(snapshotId));
+        notify(ctx, "volume.revert.start", usage(row));
+        String backupId = java.util.UUID.randomUUID().toString();
+        boolean backupTaken = false;
+        try {
+            t.insertRevertBackupSnapshot(backupId, row);
+            b.driver().createSnapshot(snapshotRef(t.snapshot(backupId).orElseThrow()));
+            t.updateSnapshot(backupId, cols("status", "available", "progress", "100%"));
+            backupTaken = true;
+            b.driver().revertToSnapshot(ref(row), snapshotRef(snapshot));
+        } catch (DriverException e) {
+            LOG.error("{} Volume {}: revert to snapshot {} failed: {}", ctx.logPrefix(), volumeId, snapshotId, e.getMessage());
+            if (!backupTaken) {
+                t.updateSnapshot(backupId, cols("status", "error"));
+            }
+            t.moveVolumeStatus(volumeId, "reverting", "error");
+            t.snapshot(snapshotId).filter(s -> "restoring".equals(s.get("status")))
+                    .ifPresent(s -> uncheck(() -> t.updateSnapshot(snapshotId, cols("status", "available"))));
+            return null; // Cinder writes no user message for a failed revert
+        }
+        t.moveVolumeStatus(volumeId, "reverting", "available");
         t.snapshot(snapshotId).filter(s -> "restoring".equals(s.get("status")))
                 .ifPresent(s -> uncheck(() -> t.updateSnapshot(snapshotId, cols("status", "available"))));
+        try {
+            b.driver().deleteSnapshot(snapshotRef(t.snapshot(backupId).orElseThrow()));
+            t.destroySnapshot(backupId);
+        } catch (DriverException e) {
+            LOG.warn("{} Volume {}: reverted, but its backup snapshot {} could not be deleted: {}", ctx.logPrefix(), volumeId,
+                    backupId, e.getMessage());
+            t.updateSnapshot(backupId, cols("status", "error_deleting"));
+        }
+        LOG.info("{} Volume {} reverted to snapshot {} successfully.", ctx.logPrefix(), volumeId, snapshotId);
+        notify(ctx, "volume.revert.end", usage(volumeRow(volumeId)));
         return null;
     }
 
@@ -565,13 +629,76 @@ public final class VolumeRpcEndpoint {
         t.updateVolume(id, update);
     }
 
+    /**
+     * Cinder's {@code migrate_volume}: storage-assisted when the driver can move the volume
+     * itself (another volume group of this node); otherwise the generic host-copy migration,
+     * which this service does not do yet, so the volume stays where it is with
+     * {@code migration_status = error}.
+     */
     private Object migrateVolume(MessageContext ctx, ObjectNode a) throws Exception {
         String id = VersionedObject.from(a, "volume", "Volume").id();
+        JsonNode host = a.get("host");
+        String dest = host == null ? "" : host.path("host").asText("");
+        boolean forceHostCopy = a.path("force_host_copy").asBoolean(false);
         Map<String, Object> row = volumeRow(id);
-        String dest = a.at("/host/host").asText();
-        LOG.error("{} Volume {}: migration to {} failed: backend {} cannot copy data", ctx.logPrefix(), id, dest, b.backendName());
+        if (!forceHostCopy && moveByDriver(ctx, id, row, host, null)) {
+            return null;
+        }
+        LOG.error("{} Volume {}: migration to {} needs a host copy, which backend {} cannot make yet", ctx.logPrefix(), id, dest,
+                b.backendName());
         restoreAfterFailedMigration(id, row);
-        throw CinderErrors.volumeMigrationFailed("backend " + b.backendName() + " cannot migrate volume " + id);
+        throw CinderErrors.volumeMigrationFailed("backend " + b.backendName() + " cannot copy volume " + id + " to " + dest
+                + " (generic migration is not supported yet)");
+    }
+
+    /**
+     * Lets the driver move the volume to {@code host} ({@code {"host": ..., "cluster_name": ...,
+     * "capabilities": {...}}}) and writes what Cinder's manager writes after a storage-assisted
+     * move. False when the driver leaves it to the generic path; a driver failure sets
+     * {@code migration_status = error} and is rethrown as VolumeMigrationFailed.
+     */
+    @SuppressWarnings("unchecked")
+    private boolean moveByDriver(MessageContext ctx, String id, Map<String, Object> row, JsonNode host, String newTypeId)
+            throws Exception {
+        if (host == null || !host.isObject()) {
+            throw CinderErrors.invalidInput("migration destination 'host' is missing");
+        }
+        String dest = host.path("host").asText("");
+        Map<String, Object> capabilities = host.get("capabilities") instanceof ObjectNode c
+                ? PythonJson.MAPPER.convertValue(c, Map.class) : Map.of();
+        Map<String, Object> statusUpdate = "retyping".equals(row.get("status")) || "maintenance".equals(row.get("status"))
+                ? cols("status", row.get("previous_status") == null ? "available" : row.get("previous_status")) : Map.of();
+        if (t.attachmentCount(id) > 0) {
+            // The driver copies with dd: an attached volume would change under the copy.
+            LOG.info("{} Volume {} is attached: not moving it by the driver", ctx.logPrefix(), id);
+            return false;
+        }
+        t.updateVolume(id, cols("migration_status", "migrating"));
+        Optional<Map<String, Object>> moved;
+        try {
+            moved = b.driver().migrateVolume(ref(row), dest, capabilities);
+        } catch (DriverException e) {
+            LOG.error("{} Volume {}: migration to {} failed: {}", ctx.logPrefix(), id, dest, e.getMessage());
+            Map<String, Object> update = cols("migration_status", "error");
+            update.putAll(statusUpdate);
+            t.updateVolume(id, update);
+            throw CinderErrors.volumeMigrationFailed(e.getMessage());
+        }
+        if (moved.isEmpty()) {
+            return false;
+        }
+        Map<String, Object> update = cols("host", dest, "cluster_name", host.path("cluster_name").isTextual()
+                ? host.get("cluster_name").asText() : null, "migration_status", "success", "previous_status", row.get("status"));
+        b.services().find(dest.contains("#") ? dest.substring(0, dest.indexOf('#')) : dest)
+                .ifPresent(service -> update.put("availability_zone", service.availabilityZone()));
+        if (newTypeId != null) {
+            update.put("volume_type_id", newTypeId);
+        }
+        update.putAll(statusUpdate);
+        update.putAll(moved.get());
+        t.updateVolume(id, update);
+        LOG.info("{} Volume {}: migrated to {} by the driver", ctx.logPrefix(), id, dest);
+        return true;
     }
 
     private Object migrateVolumeCompletion(MessageContext ctx, ObjectNode a) throws Exception {
@@ -594,6 +721,17 @@ public final class VolumeRpcEndpoint {
         return null;
     }
 
+    /** Cinder's {@code _can_use_driver_migration}: the extra specs differ at most in backend name and AZ. */
+    private boolean onlyPlacementDiffers(String oldTypeId, String newTypeId) throws SQLException {
+        Map<String, String> before = new LinkedHashMap<>(t.volumeTypeExtraSpecs(oldTypeId));
+        Map<String, String> after = new LinkedHashMap<>(t.volumeTypeExtraSpecs(newTypeId));
+        for (String placement : List.of("volume_backend_name", "RESKEY:availability_zones")) {
+            before.remove(placement);
+            after.remove(placement);
+        }
+        return before.equals(after);
+    }
+
     private Object retype(MessageContext ctx, ObjectNode a) throws Exception {
         String id = VersionedObject.from(a, "volume", "Volume").id();
         String newTypeId = uuidArg(a, "new_type_id");
@@ -606,12 +744,41 @@ public final class VolumeRpcEndpoint {
         Object previous = row.get("previous_status");
         String restored = previous == null ? "available" : previous.toString();
         if (!sameBackend) {
-            // Moving to another backend needs a data copy this backend cannot make.
-            t.updateVolume(id, cols("status", restored, "migration_status", null));
-            t.rollbackReservations(reservations);
-            t.rollbackReservations(oldReservations);
-            throw CinderErrors.volumeMigrationFailed("Retype requires migration but is not allowed: backend "
-                    + b.backendName() + " cannot copy volume " + id + " to " + destination);
+            // The type needs another backend: the data moves, by the driver when the types differ
+            // only in where they live (Cinder's _can_use_driver_migration), e.g. a thin and a
+            // thick backend of this node.
+            boolean hasSnapshots = t.snapshotCount(id) > 0;
+            if (!"on-demand".equals(a.path("migration_policy").asText("never")) || hasSnapshots) {
+                t.updateVolume(id, cols("status", restored, "migration_status", null));
+                t.rollbackReservations(reservations);
+                t.rollbackReservations(oldReservations);
+                if (hasSnapshots) {
+                    throw CinderErrors.invalidVolume("Volume must not have snapshots.");
+                }
+                throw CinderErrors.volumeMigrationFailed("Retype requires migration but is not allowed.");
+            }
+            boolean moved;
+            try {
+                moved = onlyPlacementDiffers((String) row.get("volume_type_id"), newTypeId)
+                        && moveByDriver(ctx, id, row, a.get("host"), newTypeId);
+            } catch (Exception e) {
+                t.updateVolume(id, cols("status", restored));
+                t.rollbackReservations(reservations);
+                t.rollbackReservations(oldReservations);
+                throw e;
+            }
+            if (!moved) {
+                t.updateVolume(id, cols("status", restored, "migration_status", "error"));
+                t.rollbackReservations(reservations);
+                t.rollbackReservations(oldReservations);
+                throw CinderErrors.volumeMigrationFailed("Retype requires migration: backend " + b.backendName()
+                        + " cannot copy volume " + id + " to " + destination + " (generic migration is not supported yet)");
+            }
+            t.commitReservations(reservations);
+            t.commitReservations(oldReservations);
+            notify(ctx, "volume.retype", usage(volumeRow(id)));
+            b.publishCapabilities().run();
+            return null;
         }
         // Same backend and no storage to convert: the retype is the database change.
         t.updateVolume(id, cols("volume_type_id", newTypeId, "host", row.get("host"), "status", restored));
