@@ -45,6 +45,31 @@ public interface VolumeDriver {
     }
 
     /**
+     * Generic migration, source side: writes this volume's content onto another backend's volume,
+     * reached through its {@code initialize_connection} answer (attach, copy, detach).
+     */
+    default void copyVolumeTo(VolumeRef source, Map<String, Object> destinationConnectionInfo) throws DriverException {
+        throw unsupported("copying a volume to another backend");
+    }
+
+    /** The connector this host presents when it attaches another backend's volume (os-brick's connector properties). */
+    default Map<String, Object> localConnector() throws DriverException {
+        throw unsupported("attaching volumes on this host");
+    }
+
+    /**
+     * {@code update_migrated_volume}, on the destination after a generic migration: the model
+     * update for the original volume row. The default keeps the data under the new volume's name.
+     */
+    default Map<String, Object> updateMigratedVolume(VolumeRef volume, VolumeRef newVolume, String originalStatus)
+            throws DriverException {
+        Map<String, Object> update = new java.util.LinkedHashMap<>();
+        update.put("_name_id", newVolume.nameId());
+        update.put("provider_location", newVolume.providerLocation());
+        return update;
+    }
+
+    /**
      * The local block device of the volume, for data copies made on this host (image download and
      * upload, generic migration).
      */

@@ -72,7 +72,7 @@ public final class BackendService {
         reporter.publish();
 
         BackendContext ctx = new BackendContext(plan.backendName(), me, row::get, plan.driver(), tables, services,
-                reporter::current, reporter::publish, notifier, this::cleanup);
+                reporter::current, reporter::publish, notifier, this::cleanup, transport::client);
         var endpoints = List.of(new VolumeRpcEndpoint(ctx).endpoint());
         servers.add(transport.serve(Target.topic("cinder-volume").withServer(me.host()), endpoints, rpcSettings));
         servers.add(transport.serve(Target.topic("cinder-volume." + me.host()).withServer(plan.hostName()), endpoints, rpcSettings));

@@ -124,7 +124,10 @@ public final class CommandRunner {
                 sb.append(' ');
             }
             int eq = a.indexOf('=');
-            if (hideNext) {
+            if (hideNext && a.matches("--?[a-z]{1,2}")) {
+                // iscsiadm -n node.session.auth.password -v <secret>: the secret follows the flag
+                sb.append(a);
+            } else if (hideNext) {
                 sb.append("***");
                 hideNext = false;
             } else if (eq > 0 && SECRET_WORD.matcher(a.substring(0, eq)).matches()) {

@@ -6,6 +6,7 @@ import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.drivers.copy.BlockDeviceCopier;
+import org.ebsvolume.drivers.initiator.IscsiInitiator;
 import org.ebsvolume.drivers.lvm.LogicalVolume;
 import org.ebsvolume.drivers.lvm.LvmNames;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
@@ -54,13 +55,15 @@ public final class EbsDriver implements VolumeDriver {
     private final LvmVolumeGroup vg;
     private final IscsiTarget target;
     private final BlockDeviceCopier copier;
+    private final IscsiInitiator initiator;
     private volatile boolean thin;
 
-    public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target, BlockDeviceCopier copier) {
+    public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target, BlockDeviceCopier copier, IscsiInitiator initiator) {
         this.settings = settings;
         this.vg = vg;
         this.target = target;
         this.copier = copier;
+        this.initiator = initiator;
         this.thin = "thin".equals(settings.lvmType());
     }
 
@@ -254,6 +257,67 @@ public final class EbsDriver implements VolumeDriver {
         }
         deleteVolume(volume);
         return Optional.of(created(volume));
+    }
+
+    /**
+     * Logs in to the destination volume, copies this volume's LV onto it (sparse: the destination
+     * is a fresh volume, which reads back zeros where nothing is written), and always logs out.
+     */
+    @Override
+    public void copyVolumeTo(VolumeRef source, Map<String, Object> destinationConnectionInfo) throws DriverException {
+        String name = lvName(source);
+        LogicalVolume lv = vg.find(name).orElseThrow(() -> new DriverException("VolumeNotFound",
+                "Volume " + source.id() + " could not be found: no LV " + vg.name() + "/" + name));
+        IscsiInitiator.IscsiTarget destination = IscsiInitiator.IscsiTarget.fromConnectionInfo(destinationConnectionInfo);
+        java.nio.file.Path device = initiator.connect(destination);
+        DriverException failure = null;
+        try {
+            copier.copy(vg.localPath(name), device.toString(), lv.sizeBytes(), true);
+        } catch (DriverException e) {
+            failure = e;
+        } finally {
+            try {
+                initiator.disconnect(destination);
+            } catch (DriverException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public Map<String, Object> localConnector() throws DriverException {
+        return initiator.connector(settings.hostname(), settings.targetIp());
+    }
+
+    /**
+     * As Cinder's LVM driver: an available volume's LV is renamed to the original volume's name,
+     * so the volume keeps {@code volume-<its id>} on its new node; if the rename fails (or the
+     * volume was in use) it stays under the new name, recorded in {@code _name_id}.
+     */
+    @Override
+    public Map<String, Object> updateMigratedVolume(VolumeRef volume, VolumeRef newVolume, String originalStatus)
+            throws DriverException {
+        Map<String, Object> update = new LinkedHashMap<>();
+        if ("available".equals(originalStatus)) {
+            try {
+                vg.rename(lvName(newVolume), LvmNames.volume(volume.id()));
+                update.put("_name_id", null);
+                update.put("provider_location", null);
+                return update;
+            } catch (DriverException e) {
+                LOG.error("Unable to rename the logical volume for volume {}: {}", volume.id(), e.getMessage());
+            }
+        }
+        update.put("_name_id", newVolume.nameId());
+        update.put("provider_location", newVolume.providerLocation());
+        return update;
     }
 
     @Override

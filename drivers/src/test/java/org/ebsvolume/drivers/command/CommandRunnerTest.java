@@ -55,6 +55,12 @@ class CommandRunnerTest {
     }
 
     @Test
+    void anIscsiadmSecretAfterItsValueFlagIsMasked() {
+        assertThat(CommandRunner.mask(List.of("iscsiadm", "-m", "node", "-T", "iqn.x", "--op", "update",
+                "-n", "node.session.auth.password", "-v", "s3cret"))).doesNotContain("s3cret").endsWith("-v ***");
+    }
+
+    @Test
     void aSecretNeverReachesTheErrorMessage() {
         assertThatThrownBy(() -> runner.run(List.of("sh", "-c", "exit 1", "password=s3cret")))
                 .isInstanceOf(CommandFailedException.class).hasMessageNotContaining("s3cret");

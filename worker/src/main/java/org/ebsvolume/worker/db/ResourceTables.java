@@ -3,6 +3,7 @@ package org.ebsvolume.worker.db;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -250,6 +251,102 @@ public final class ResourceTables {
             }
         }
         return specs;
+    }
+
+    /**
+     * Columns {@code finish_volume_migration} swaps between the original volume and its migration
+     * target (the Volume object's fields, less id, provider_location, use_quota and the special
+     * cases handled by {@link #finishVolumeMigration}).
+     */
+    private static final List<String> MIGRATION_SWAPPED = List.of("host", "cluster_name", "availability_zone", "size", "user_id",
+            "project_id", "launched_at", "terminated_at", "display_name", "provider_auth", "provider_geometry", "provider_id",
+            "bootable", "multiattach", "replication_status", "replication_extended_status", "replication_driver_data",
+            "consistencygroup_id", "group_id", "previous_status", "service_uuid", "shared_targets", "encryption_key_id",
+            "snapshot_id", "source_volid", "scheduled_at", "created_at", "attach_status");
+
+    /** Columns a migration target does not take from its source ({@code _VOLUME_CLONE_SKIP_PROPERTIES} plus placement). */
+    private static final java.util.Set<String> MIGRATION_NOT_COPIED = java.util.Set.of("id", "_name_id", "status", "attach_status",
+            "migration_status", "use_quota", "host", "cluster_name", "availability_zone", "snapshot_id", "source_volid",
+            "created_at", "updated_at", "deleted_at", "deleted", "launched_at", "terminated_at", "provider_location",
+            "provider_auth", "provider_id", "provider_geometry", "service_uuid", "previous_status", "scheduled_at");
+
+    /**
+     * The destination volume of a generic migration ({@code _migrate_volume_generic}): the source's
+     * row copied (name, size, owner, type, …) onto the destination host, {@code creating},
+     * outside quota, {@code migration_status = target:<source id>}.
+     */
+    public void insertMigrationTarget(String newId, Map<String, Object> source, String host, String clusterName,
+                                      String availabilityZone, String volumeTypeId) throws SQLException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> c : source.entrySet()) {
+            if (c.getKey().matches("_?[a-z_]+") && !MIGRATION_NOT_COPIED.contains(c.getKey())) {
+                values.put(c.getKey(), c.getValue());
+            }
+        }
+        LocalDateTime now = db.now();
+        values.put("id", newId);
+        values.put("created_at", now);
+        values.put("updated_at", now);
+        values.put("deleted", 0);
+        values.put("host", host);
+        values.put("cluster_name", clusterName);
+        values.put("availability_zone", availabilityZone);
+        values.put("status", "creating");
+        values.put("attach_status", "detached");
+        values.put("migration_status", "target:" + source.get("id"));
+        values.put("use_quota", 0);
+        values.put("volume_type_id", volumeTypeId);
+        StringBuilder sql = new StringBuilder("INSERT INTO volumes (");
+        StringBuilder marks = new StringBuilder();
+        for (String column : values.keySet()) {
+            sql.append(marks.length() == 0 ? "" : ", ").append('`').append(column).append('`');
+            marks.append(marks.length() == 0 ? "?" : ", ?");
+        }
+        sql.append(") VALUES (").append(marks).append(')');
+        db.update(sql.toString(), values.values().toArray());
+    }
+
+    /**
+     * {@code Volume.finish_volume_migration}: the original row takes over the migrated volume's
+     * placement and state (keeping its id, provider_location and quota flag); the target row
+     * becomes the old copy, {@code deleting}, named after the original so that deleting it
+     * removes the source's storage. One transaction: no reader sees half a swap.
+     */
+    public void finishVolumeMigration(String originalId, String targetId) throws SQLException {
+        db.inTransaction(c -> {
+            Map<String, Object> original = CinderDatabase.query(c, "SELECT * FROM volumes WHERE id = ? FOR UPDATE", originalId).get(0);
+            Map<String, Object> target = CinderDatabase.query(c, "SELECT * FROM volumes WHERE id = ? FOR UPDATE", targetId).get(0);
+            Map<String, Object> toOriginal = new LinkedHashMap<>();
+            Map<String, Object> toTarget = new LinkedHashMap<>();
+            for (String column : MIGRATION_SWAPPED) {
+                toOriginal.put(column, target.get(column));
+                toTarget.put(column, original.get(column));
+            }
+            toOriginal.put("status", target.get("status"));
+            toTarget.put("status", "deleting");
+            toOriginal.put("migration_status", null);
+            toTarget.put("migration_status", "deleting");
+            toOriginal.put("display_description", target.get("display_description"));
+            toTarget.put("display_description", "migration src for " + originalId);
+            toOriginal.put("volume_type_id", target.get("volume_type_id"));
+            if (target.get("_name_id") == null) {
+                toTarget.put("_name_id", originalId);
+            }
+            LocalDateTime now = db.now();
+            for (Map.Entry<String, Map<String, Object>> row : Map.of(originalId, toOriginal, targetId, toTarget).entrySet()) {
+                StringBuilder sql = new StringBuilder("UPDATE volumes SET ");
+                List<Object> params = new ArrayList<>();
+                for (Map.Entry<String, Object> col : row.getValue().entrySet()) {
+                    sql.append('`').append(col.getKey()).append("` = ?, ");
+                    params.add(col.getValue());
+                }
+                sql.append("updated_at = ? WHERE id = ?");
+                params.add(now);
+                params.add(row.getKey());
+                CinderDatabase.update(c, sql.toString(), params.toArray());
+            }
+            return null;
+        });
     }
 
     /** Snapshots of the volume that are not deleted. */

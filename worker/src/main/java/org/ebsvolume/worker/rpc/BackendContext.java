@@ -1,5 +1,10 @@
 package org.ebsvolume.worker.rpc;
 
+import org.ebsvolume.messaging.RpcClient;
+import org.ebsvolume.messaging.Target;
+
+import java.util.function.Function;
+
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.messaging.Notifier;
 import org.ebsvolume.worker.db.ResourceTables;
@@ -17,5 +22,5 @@ import java.util.function.Supplier;
 public record BackendContext(String backendName, ServiceIdentity identity, Supplier<ServiceRow> serviceRow,
                              VolumeDriver driver, ResourceTables tables, ServiceTable services,
                              Supplier<Map<String, Object>> capabilities, Runnable publishCapabilities,
-                             Notifier notifier, Runnable cleanup) {
+                             Notifier notifier, Runnable cleanup, Function<Target, RpcClient> rpcClients) {
 }

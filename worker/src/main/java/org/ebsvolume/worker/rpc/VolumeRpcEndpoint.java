@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -644,11 +645,18 @@ public final class VolumeRpcEndpoint {
         if (!forceHostCopy && moveByDriver(ctx, id, row, host, null)) {
             return null;
         }
-        LOG.error("{} Volume {}: migration to {} needs a host copy, which backend {} cannot make yet", ctx.logPrefix(), id, dest,
-                b.backendName());
-        restoreAfterFailedMigration(id, row);
-        throw CinderErrors.volumeMigrationFailed("backend " + b.backendName() + " cannot copy volume " + id + " to " + dest
-                + " (generic migration is not supported yet)");
+        try {
+            t.updateVolume(id, cols("migration_status", "migrating"));
+            migration().migrate(ctx, volumeRow(id), host, null);
+        } catch (GenericMigration.MigrationFailedException e) {
+            restoreAfterFailedMigration(id, row);
+            throw CinderErrors.volumeMigrationFailed(e.getMessage());
+        }
+        return null;
+    }
+
+    private GenericMigration migration() {
+        return new GenericMigration(b, b.rpcClients(), Duration.ofSeconds(300));
     }
 
     /**
@@ -712,12 +720,35 @@ public final class VolumeRpcEndpoint {
         return id;
     }
 
+    /**
+     * {@code update_migrated_volume}, on the destination of a generic migration: the driver says
+     * under which name the data now lives (the EBS driver renames the LV to the original volume's
+     * name); the original row takes that, the temporary row keeps the original's old values of
+     * the same keys, as Cinder's manager does.
+     */
     private Object updateMigratedVolume(MessageContext ctx, ObjectNode a) throws Exception {
         String id = VersionedObject.from(a, "volume", "Volume").id();
-        VersionedObject target = VersionedObject.from(a, "new_volume", "Volume");
-        String nameId = target.text("_name_id") != null ? target.text("_name_id") : target.id();
-        // The generic answer (no driver rename): the volume now lives under the target's name.
-        t.updateVolume(id, cols("_name_id", nameId, "provider_location", target.text("provider_location")));
+        String targetId = VersionedObject.from(a, "new_volume", "Volume").id();
+        String status = textArg(a, "volume_status");
+        Map<String, Object> original = volumeRow(id);
+        Map<String, Object> target = volumeRow(targetId);
+        Map<String, Object> update = new LinkedHashMap<>();
+        update.put("_name_id", target.get("_name_id") != null ? target.get("_name_id") : targetId);
+        update.put("provider_location", target.get("provider_location"));
+        Map<String, Object> driverUpdate;
+        try {
+            driverUpdate = b.driver().updateMigratedVolume(ref(original), ref(target), status);
+        } catch (DriverException e) {
+            LOG.warn("{} Volume {}: driver could not finish the migration, keeping the new name: {}", ctx.logPrefix(), id, e.getMessage());
+            driverUpdate = Map.of();
+        }
+        Map<String, Object> keepOnTarget = new LinkedHashMap<>();
+        for (String key : driverUpdate.keySet()) {
+            keepOnTarget.put(key, original.get(key));
+        }
+        update.putAll(driverUpdate);
+        t.updateVolume(targetId, keepOnTarget);
+        t.updateVolume(id, update);
         return null;
     }
 
@@ -768,11 +799,15 @@ public final class VolumeRpcEndpoint {
                 throw e;
             }
             if (!moved) {
-                t.updateVolume(id, cols("status", restored, "migration_status", "error"));
-                t.rollbackReservations(reservations);
-                t.rollbackReservations(oldReservations);
-                throw CinderErrors.volumeMigrationFailed("Retype requires migration: backend " + b.backendName()
-                        + " cannot copy volume " + id + " to " + destination + " (generic migration is not supported yet)");
+                try {
+                    t.updateVolume(id, cols("migration_status", "migrating"));
+                    migration().migrate(ctx, volumeRow(id), a.get("host"), newTypeId);
+                } catch (GenericMigration.MigrationFailedException e) {
+                    t.updateVolume(id, cols("status", restored, "migration_status", "error"));
+                    t.rollbackReservations(reservations);
+                    t.rollbackReservations(oldReservations);
+                    throw CinderErrors.volumeMigrationFailed(e.getMessage());
+                }
             }
             t.commitReservations(reservations);
             t.commitReservations(oldReservations);
