@@ -15,12 +15,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -132,16 +137,28 @@ public final class GlanceImageService {
         long expected = response.headers().firstValueAsLong("Content-Length").orElse(image.size().orElse(-1));
         TransferProgress progress = new TransferProgress(LOG, "image " + id + " download from " + call.server, expected);
         byte[] buffer = new byte[BUFFER];
-        try (InputStream in = response.body();
+        StallGuard stallGuard = new StallGuard(settings.requestTimeout(), response.body());
+        try (stallGuard; InputStream in = response.body();
              OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE,
                      StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             while (true) {
-                int n;
+                int n = -1;
+                stallGuard.reading(true);
                 try {
                     n = in.read(buffer);
                 } catch (IOException e) {
-                    throw ImageTransferException.downloadFailed(id, "IOError: reading from Glance: " + e.getMessage(),
-                            call.describe() + " after " + progress.bytes() + " bytes", e);
+                    // When stalled, the guard closed the body under this read: reported just below.
+                    if (!stallGuard.stalled()) {
+                        throw ImageTransferException.downloadFailed(id, "IOError: reading from Glance: "
+                                + e.getMessage(), call.describe() + " after " + progress.bytes() + " bytes", e);
+                    }
+                } finally {
+                    stallGuard.reading(false);
+                }
+                if (stallGuard.stalled()) {
+                    throw ImageTransferException.downloadFailed(id, "IOError: reading from Glance: no data for "
+                            + settings.requestTimeout().toSeconds() + " s", call.describe() + " after "
+                            + progress.bytes() + " bytes", null);
                 }
                 if (n < 0) {
                     break;
@@ -405,6 +422,56 @@ public final class GlanceImageService {
                         context, null);
             }
             LOG.debug("image {}: {} verified", imageId, algorithm);
+        }
+    }
+
+    /**
+     * glanceclient's socket timeout for a download's body: {@link HttpClient} has no read timeout,
+     * so a Glance that stops sending mid-image would leave the volume "downloading" for ever.
+     * While open, a timer closes the response body once one read() has waited longer than
+     * {@code limit}; the blocked read() then fails. (Interrupting the reader does not wake it.)
+     */
+    private static final class StallGuard implements AutoCloseable {
+        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "glance-download-stall-guard");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private final long limitNanos;
+        private final InputStream body;
+        private final ScheduledFuture<?> check;
+        private boolean reading;
+        private long readStarted;
+        private volatile boolean stalled;
+
+        StallGuard(Duration limit, InputStream body) {
+            this.limitNanos = limit.toNanos();
+            this.body = body;
+            long period = Math.max(50, Math.min(limit.toMillis() / 4, 5_000));
+            this.check = TIMER.scheduleAtFixedRate(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void checkStalled() {
+            if (reading && !stalled && System.nanoTime() - readStarted > limitNanos) {
+                stalled = true;
+                closeQuietly(body);
+            }
+        }
+
+        synchronized void reading(boolean now) {
+            reading = now;
+            readStarted = System.nanoTime();
+        }
+
+        /** Once true, the download has failed (a read waited too long), whatever the read returned. */
+        boolean stalled() {
+            return stalled;
+        }
+
+        @Override
+        public void close() {
+            check.cancel(false);
         }
     }
 

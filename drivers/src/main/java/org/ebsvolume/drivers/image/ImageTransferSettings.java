@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param conversionDir          {@code image_conversion_dir}: where downloaded and converted
  *                               images are kept while they are copied; created when missing
  * @param connectTimeout         TCP connect timeout for one Glance request
- * @param requestTimeout         how long a Glance request may wait for the response headers
- *                               ({@code glance_request_timeout}; glanceclient's default is 600 s).
- *                               Uploads are not bounded by it: their response comes after the
- *                               last byte, however long the volume takes to send.
+ * @param requestTimeout         how long a Glance request may wait for the response headers,
+ *                               and a download for its next bytes ({@code glance_request_timeout};
+ *                               glanceclient's default socket timeout is 600 s). Uploads are not
+ *                               bounded by it: their response comes after the last byte, however
+ *                               long the volume takes to send.
  * @param retryDelay             pause between two tries (Cinder: 1 s)
  * @param qemuImgInfoTimeout     limit for {@code qemu-img info} on untrusted data (Cinder runs it
  *                               with a 60 s CPU-time limit, image_conversion_cpu_limit)

@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -165,6 +167,39 @@ class GlanceImageServiceTest {
 
         assertThat(bytes).isEqualTo(data.length);
         assertThat(Files.readAllBytes(target)).isEqualTo(data);
+    }
+
+    @Test
+    void aDownloadThatStopsMidwayFailsAfterTheRequestTimeoutInsteadOfHanging() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        serve("/v2/images/" + ID + "/file", (ex, n) -> {
+            ex.sendResponseHeaders(200, 1000);
+            OutputStream out = ex.getResponseBody();
+            out.write(new byte[100]);
+            out.flush();
+            try {
+                release.await(30, TimeUnit.SECONDS); // then the connection closes short
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        GlanceImageService client = new GlanceImageService(ImageTransferSettings.of(
+                List.of("http://127.0.0.1:" + server.getAddress().getPort()), 0, tmp)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+        GlanceImage image = GlanceImage.fromJson(JSON.readTree(record("active", "00")));
+        long started = System.nanoTime();
+
+        try {
+            assertThatThrownBy(() -> client.download(image, TOKEN, tmp.resolve("download")))
+                    .isInstanceOfSatisfying(ImageTransferException.class, e -> {
+                        assertThat(e.cinderClass()).isEqualTo("ImageDownloadFailed");
+                        assertThat(e.getMessage()).contains("no data for 1 s");
+                        assertThat(e.context()).contains("after 100 bytes");
+                    });
+        } finally {
+            release.countDown();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
