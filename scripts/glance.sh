@@ -226,5 +226,5 @@ case ${1:-} in
     start)   shift; cmd_start "$@" ;;
     stop)    shift; cmd_stop "$@" ;;
     status)  shift; cmd_status ;;
-    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
