@@ -266,9 +266,10 @@ public final class GlanceImageService {
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 lastCause = e;
+                String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 lastFailure = "Error contacting glance server '" + server + "' for '" + op.method + "': "
-                        + redact(String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e), token);
-                retryOrGiveUp(attempt, attempts, lastFailure);
+                        + redact(why, token);
+                retryOrGiveUp(imageId, attempt, attempts, lastFailure);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -286,7 +287,7 @@ public final class GlanceImageService {
                 lastFailure = "Error contacting glance server '" + server + "' for '" + op.method
                         + "': 503 Service Unavailable";
                 lastCause = null;
-                retryOrGiveUp(attempt, attempts, lastFailure);
+                retryOrGiveUp(imageId, attempt, attempts, lastFailure);
                 continue;
             }
             throw errorFor(imageId, op, status, context);
@@ -296,7 +297,8 @@ public final class GlanceImageService {
                 + " attempts)", lastCause);
     }
 
-    private void retryOrGiveUp(int attempt, int attempts, String failure) throws ImageTransferException {
+    private void retryOrGiveUp(String imageId, int attempt, int attempts, String failure)
+            throws ImageTransferException {
         if (attempt == attempts) {
             return;
         }
@@ -305,7 +307,7 @@ public final class GlanceImageService {
             Thread.sleep(settings.retryDelay().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ImageTransferException.connectionFailed(null, failure + "; interrupted before retrying", e);
+            throw ImageTransferException.connectionFailed(imageId, failure + "; interrupted before retrying", e);
         }
     }
 
