@@ -44,6 +44,9 @@ def default_opts(defaults):
         cfg.StrOpt('log_file', deprecated_name='logfile'),
         cfg.StrOpt('log_dir', deprecated_name='logdir'),
         cfg.BoolOpt('use_stderr', default=False),
+        cfg.ListOpt('glance_api_servers', default=None),
+        cfg.IntOpt('glance_num_retries', min=0, default=3),
+        cfg.StrOpt('image_conversion_dir', default='$state_path/conversion'),
     ]
 
 

@@ -39,6 +39,7 @@ import org.ebsvolume.messaging.transport.TransportConfig;
  *                                    rpc_response_timeout
  * @param notifications               [oslo_messaging_notifications]
  * @param database                    [database]
+ * @param image                       glance_api_servers, glance_num_retries, image_conversion_dir
  * @param debug                       {@code debug} (or --debug)
  * @param logDir                      {@code log_dir} (or --log-dir)
  * @param logFile                     {@code log_file} (or --log-file)
@@ -64,6 +65,7 @@ public record CinderConfig(
         TransportConfig transport,
         NotificationConfig notifications,
         DatabaseConfig database,
+        ImageConfig image,
         boolean debug,
         Optional<String> logDir,
         Optional<String> logFile,
@@ -82,6 +84,7 @@ public record CinderConfig(
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(notifications, "notifications");
         Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(image, "image");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(logFile, "logFile");
         backends = List.copyOf(backends);
@@ -140,6 +143,10 @@ public record CinderConfig(
                 .append(", topics ").append(notifications.topics())
                 .append(notifications.transportUrl().map(u -> ", transport " + u).orElse("")).append(nl);
         s.append("database: ").append(database.connection()).append(nl);
+        s.append("images: glance_api_servers ").append(image.glanceApiServers().isEmpty() ? "-"
+                : String.join(", ", image.glanceApiServers())).append(", glance_num_retries ")
+                .append(image.glanceNumRetries()).append(", image_conversion_dir ").append(image.imageConversionDir())
+                .append(nl);
         s.append("logging: debug ").append(debug).append(", log_dir ").append(logDir.orElse("-"))
                 .append(", log_file ").append(logFile.orElse("-")).append(", use_stderr ").append(useStderr).append(nl);
         for (BackendConfig b : backends) {

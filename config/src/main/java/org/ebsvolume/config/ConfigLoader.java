@@ -89,6 +89,9 @@ final class ConfigLoader {
         String logDir = value(Options.DEFAULT, Options.LOG_DIR);
         String logFile = value(Options.DEFAULT, Options.LOG_FILE);
         Boolean useStderr = value(Options.DEFAULT, Options.USE_STDERR);
+        List<String> glanceApiServers = value(Options.DEFAULT, Options.GLANCE_API_SERVERS);
+        Integer glanceNumRetries = value(Options.DEFAULT, Options.GLANCE_NUM_RETRIES);
+        String imageConversionDir = value(Options.DEFAULT, Options.IMAGE_CONVERSION_DIR);
 
         if (reportInterval != null && serviceDownTime != null && reportInterval != 0
                 && serviceDownTime <= reportInterval) {
@@ -122,7 +125,10 @@ final class ConfigLoader {
         return new CinderConfig(ini.files(), host, myIp, statePath, zone,
                 Optional.ofNullable(cluster).map(String::strip).filter(c -> !c.isEmpty()), enabled,
                 reportInterval, serviceDownTime, periodicInterval, fuzzyDelay, statsInterval, transport,
-                notifications, database, debug, Optional.ofNullable(logDir), Optional.ofNullable(logFile), useStderr,
+                notifications, database,
+                new ImageConfig(glanceApiServers == null ? List.of() : glanceApiServers, glanceNumRetries,
+                        imageConversionDir),
+                debug, Optional.ofNullable(logDir), Optional.ofNullable(logFile), useStderr,
                 backends, sortedWarnings());
     }
 

@@ -23,6 +23,7 @@ import org.ebsvolume.messaging.wire.PythonJson;
  *
  * <p>Sources: cinder/common/config.py, cinder/service.py, cinder/cmd/volume.py,
  * cinder/volume/manager.py, cinder/volume/driver.py, cinder/volume/drivers/lvm.py,
+ * cinder/image/image_utils.py,
  * oslo_log/_options.py, oslo_messaging (transport.py, rpc/client.py, notify/notifier.py),
  * oslo_db/options.py (12.1).
  */
@@ -69,10 +70,19 @@ final class Options {
     static final Opt<String> LOG_DIR = Opt.of("log_dir", OsloTypes.STRING, null).alias("logdir");
     static final Opt<Boolean> USE_STDERR = Opt.of("use_stderr", OsloTypes.BOOLEAN, "false");
 
+    // Images (cinder/common/config.py image_opts, cinder/image/image_utils.py): copies between
+    // Glance and volumes. Without glance_api_servers Cinder asks the Keystone catalog, which
+    // ebs-volume does not; image copies then fail with GlanceConnectionFailed.
+    static final Opt<List<String>> GLANCE_API_SERVERS = Opt.of("glance_api_servers", OsloTypes.STRING_LIST, null);
+    static final Opt<Integer> GLANCE_NUM_RETRIES = Opt.of("glance_num_retries", OsloTypes.integer(0, null), "3");
+    static final Opt<String> IMAGE_CONVERSION_DIR =
+            Opt.of("image_conversion_dir", OsloTypes.STRING, "$state_path/conversion");
+
     static final List<Opt<?>> DEFAULT_OPTS = List.of(HOST, MY_IP, STATE_PATH, STORAGE_AVAILABILITY_ZONE,
             ENABLED_BACKENDS, CLUSTER, DEFAULT_BACKEND_HOST, REPORT_INTERVAL, SERVICE_DOWN_TIME, PERIODIC_INTERVAL,
             PERIODIC_FUZZY_DELAY, BACKEND_STATS_POLLING_INTERVAL, TRANSPORT_URL, CONTROL_EXCHANGE,
-            RPC_RESPONSE_TIMEOUT, DEBUG, LOG_FILE, LOG_DIR, USE_STDERR);
+            RPC_RESPONSE_TIMEOUT, DEBUG, LOG_FILE, LOG_DIR, USE_STDERR, GLANCE_API_SERVERS, GLANCE_NUM_RETRIES,
+            IMAGE_CONVERSION_DIR);
 
     // ------------------------------------------------------------------------------------------
     // [oslo_messaging_notifications]

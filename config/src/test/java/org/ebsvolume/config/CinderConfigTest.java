@@ -268,6 +268,32 @@ class CinderConfigTest {
     }
 
     @Test
+    void imageOptionsDefaultAsInCinderWithTheConversionDirUnderStatePath() throws Exception {
+        ConfigFiles files = new ConfigFiles(tmp);
+        Path conf = files.write("cinder.conf", ConfigFiles.BASE + "state_path = /srv/cinder\n[EBS]\n");
+
+        CinderConfig config = files.load("--config-file", conf.toString());
+
+        assertThat(config.image()).isEqualTo(new ImageConfig(List.of(), 3, "/srv/cinder/conversion"));
+    }
+
+    @Test
+    void glanceApiServersIsAListKeptInItsOrder() throws Exception {
+        ConfigFiles files = new ConfigFiles(tmp);
+        Path conf = files.write("cinder.conf", ConfigFiles.BASE + """
+                glance_api_servers = http://10.0.2.2:9292, 10.0.2.3:9292
+                glance_num_retries = 0
+                image_conversion_dir = /var/tmp/conversion
+                [EBS]
+                """);
+
+        CinderConfig config = files.load("--config-file", conf.toString());
+
+        assertThat(config.image()).isEqualTo(new ImageConfig(List.of("http://10.0.2.2:9292", "10.0.2.3:9292"), 0,
+                "/var/tmp/conversion"));
+    }
+
+    @Test
     void serviceDownTimeIsRaisedAboveTheReportIntervalAsCinderDoes() throws Exception {
         ConfigFiles files = new ConfigFiles(tmp);
 

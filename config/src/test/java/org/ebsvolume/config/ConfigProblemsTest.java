@@ -46,6 +46,8 @@ class ConfigProblemsTest {
                                 + " the default"),
                 bad("integer below its minimum", "backend_stats_polling_interval = 2\n[EBS]\n",
                         ":8: [DEFAULT] backend_stats_polling_interval = '2' is invalid: expected an integer >= 3"),
+                bad("negative glance retries", "glance_num_retries = -1\n[EBS]\n",
+                        ":8: [DEFAULT] glance_num_retries = '-1' is invalid: expected an integer >= 0"),
                 bad("integer out of range", "[EBS]\nreserved_percentage = 101\n",
                         ":9: [EBS] reserved_percentage = '101' is invalid: expected an integer from 0 to 100"),
                 bad("bad boolean", "debug = maybe\n[EBS]\n",

@@ -57,6 +57,8 @@ class OsloParityTest {
                 rabbit_ha_queues = true
                 rabbit_retry_backoff = 4
                 sql_connection = mysql+pymysql://old:old@db-old/cinder
+                glance_api_servers = 10.0.2.2:9292, https://glance.example:9292/ ,
+                glance_num_retries = 5
                 [oslo_messaging_notifications]
                 driver = messagingv2
                 [oslo_messaging_rabbit]
@@ -164,6 +166,9 @@ class OsloParityTest {
         assertThat(config.storageAvailabilityZone()).isEqualTo("az-env");
         assertThat(config.backend("EBS").orElseThrow().replicationDevices()).hasSize(3);
         assertThat(config.database().connection().host()).isEqualTo("db.example.com");
+        assertThat(config.image().imageConversionDir())
+                .isEqualTo(python.get("DEFAULT").get("image_conversion_dir").asText()).isEqualTo("/var/lib/ebs/conversion");
+        assertThat(config.image().glanceApiServers()).containsExactly("10.0.2.2:9292", "https://glance.example:9292/");
         assertThat(r.ssl()).isEqualTo(rabbit.get("ssl").asBoolean());
         assertThat(r.heartbeatTimeoutThreshold()).isEqualTo(rabbit.get("heartbeat_timeout_threshold").asInt()).isEqualTo(20);
         assertThat(r.rabbitHaQueues()).isEqualTo(rabbit.get("rabbit_ha_queues").asBoolean()).isTrue();
