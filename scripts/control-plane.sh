@@ -441,6 +441,8 @@ cmd_start() {
     start_mariadb
     setup_database "$reset_db"
 
+    # Glance (noauth, file store) answers cinder-api's image checks and the workers' image copies.
+    "$(dirname "${BASH_SOURCE[0]}")/glance.sh" start || die "glance-api did not start; see /tmp/ebs-glance/log"
     start_service cinder-api
     start_service cinder-scheduler
     (( with_volume )) && start_service cinder-volume --config-file "$ETC/python-volume.conf"
@@ -470,6 +472,7 @@ cmd_stop() {
     [[ -d $RUN ]] || { log "nothing to stop ($RUN does not exist)"; return 0; }
     take_lock
     stop_services cinder-volume cinder-scheduler cinder-api
+    "$(dirname "${BASH_SOURCE[0]}")/glance.sh" stop || log "glance-api: stop failed (see /tmp/ebs-glance/log)"
     if (( ! cinder_only )); then
         [[ -e $RUN/mariadb.owned ]] || log "mariadb: not started by this script; leaving it"
         [[ -e $RUN/rabbitmq.owned ]] || log "rabbitmq: not started by this script; leaving it"

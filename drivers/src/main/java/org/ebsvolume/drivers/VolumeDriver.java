@@ -45,6 +45,21 @@ public interface VolumeDriver {
     }
 
     /**
+     * {@code copy_image_to_volume}: writes the Glance image onto the (already created) volume.
+     * Returns the image's metadata as Cinder records it in {@code volume_glance_metadata}.
+     *
+     * @param token the request's auth token for Glance, may be null (noauth)
+     */
+    default Map<String, String> copyImageToVolume(VolumeRef volume, String imageId, String token) throws DriverException {
+        throw unsupported("writing images to volumes");
+    }
+
+    /** {@code copy_volume_to_image}: uploads the volume into the queued Glance image, in {@code diskFormat}. */
+    default void copyVolumeToImage(VolumeRef volume, String imageId, String diskFormat, String token) throws DriverException {
+        throw unsupported("uploading volumes to images");
+    }
+
+    /**
      * Generic migration, source side: writes this volume's content onto another backend's volume,
      * reached through its {@code initialize_connection} answer (attach, copy, detach).
      */

@@ -8,6 +8,8 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.copy.BlockDeviceCopier;
 import org.ebsvolume.drivers.ebs.EbsDriver;
+import org.ebsvolume.drivers.image.ImageCopier;
+import org.ebsvolume.drivers.image.ImageTransferSettings;
 import org.ebsvolume.drivers.initiator.IscsiInitiator;
 import org.ebsvolume.drivers.lvm.LvmOptions;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
@@ -60,6 +62,7 @@ public final class Main {
         binaries.addAll(Set.of("tgtadm", "tgt-admin", "targetcli"));
         binaries.addAll(BlockDeviceCopier.REQUIRED_BINARIES);
         binaries.addAll(IscsiInitiator.REQUIRED_BINARIES);
+        binaries.addAll(ImageCopier.REQUIRED_BINARIES);
         List<String> rootHelper = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
         CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
         LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
@@ -70,7 +73,9 @@ public final class Main {
                 backend.lvmMirrors(), conf.host(), backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
                 backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort(),
                 backend.volumeClear(), backend.volumeClearSize()),
-                vg, target, new BlockDeviceCopier(runner, "1M", Duration.ofHours(12)), IscsiInitiator.system(runner));
+                vg, target, new BlockDeviceCopier(runner, "1M", Duration.ofHours(12)), IscsiInitiator.system(runner),
+                conf.image().glanceApiServers().isEmpty() ? null : new ImageCopier(ImageTransferSettings.of(conf.image().glanceApiServers(),
+                        conf.image().glanceNumRetries(), Path.of(conf.image().imageConversionDir())), runner));
     }
 
     /** oslo.log: log_file, relative to log_dir when both are set; log_dir alone → ebs-volume.log in it. */

@@ -6,6 +6,8 @@ import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.drivers.copy.BlockDeviceCopier;
+import org.ebsvolume.drivers.image.GlanceImage;
+import org.ebsvolume.drivers.image.ImageCopier;
 import org.ebsvolume.drivers.initiator.IscsiInitiator;
 import org.ebsvolume.drivers.lvm.LogicalVolume;
 import org.ebsvolume.drivers.lvm.LvmNames;
@@ -56,14 +58,21 @@ public final class EbsDriver implements VolumeDriver {
     private final IscsiTarget target;
     private final BlockDeviceCopier copier;
     private final IscsiInitiator initiator;
+    private final ImageCopier images;
     private volatile boolean thin;
 
-    public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target, BlockDeviceCopier copier, IscsiInitiator initiator) {
+    /**
+     * @param images null when no {@code glance_api_servers} is configured: image operations then
+     *               fail with a message that says so
+     */
+    public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target, BlockDeviceCopier copier, IscsiInitiator initiator,
+                     ImageCopier images) {
         this.settings = settings;
         this.vg = vg;
         this.target = target;
         this.copier = copier;
         this.initiator = initiator;
+        this.images = images;
         this.thin = "thin".equals(settings.lvmType());
     }
 
@@ -318,6 +327,40 @@ public final class EbsDriver implements VolumeDriver {
         update.put("_name_id", newVolume.nameId());
         update.put("provider_location", newVolume.providerLocation());
         return update;
+    }
+
+    private ImageCopier images() throws DriverException {
+        if (images == null) {
+            throw new DriverException("VolumeBackendAPIException", "no Glance API server is configured ([DEFAULT] glance_api_servers)");
+        }
+        return images;
+    }
+
+    /** qemu-img converts the downloaded image straight onto the LV's device. */
+    @Override
+    public Map<String, String> copyImageToVolume(VolumeRef volume, String imageId, String token) throws DriverException {
+        GlanceImage image = images().copyImageToVolume(imageId, token, java.nio.file.Path.of(localPath(volume)), volume.sizeGb());
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("image_id", image.id());
+        meta.put("image_name", image.name());
+        image.checksum().ifPresent(c -> meta.put("checksum", c));
+        meta.put("container_format", image.containerFormat());
+        meta.put("disk_format", image.diskFormat());
+        meta.put("min_disk", Long.toString(image.minDisk()));
+        meta.put("min_ram", Long.toString(image.minRam()));
+        image.size().ifPresent(size -> meta.put("size", Long.toString(size)));
+        return meta;
+    }
+
+    @Override
+    public void copyVolumeToImage(VolumeRef volume, String imageId, String diskFormat, String token) throws DriverException {
+        String name = lvName(volume);
+        LogicalVolume lv = vg.find(name).orElseThrow(() -> new DriverException("VolumeNotFound",
+                "Volume " + volume.id() + " could not be found: no LV " + vg.name() + "/" + name));
+        if (lv.skipsActivation() && !lv.isActive()) {
+            vg.activate(name);
+        }
+        images().copyVolumeToImage(imageId, token, java.nio.file.Path.of(vg.localPath(name)), diskFormat);
     }
 
     @Override

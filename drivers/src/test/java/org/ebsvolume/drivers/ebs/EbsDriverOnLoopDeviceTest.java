@@ -37,7 +37,7 @@ class EbsDriverOnLoopDeviceTest {
         TgtAdmTarget tgt = new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Files.createTempDirectory("ebs-tgt-")),
                 new CommandRunner(Set.of("tgtadm", "tgt-admin"), List.of(), Duration.ofSeconds(30)));
         driver = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "hci-0001", 0, "20.0",
-                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260, "none", 0), group, tgt, copier(), null);
+                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260, "none", 0), group, tgt, copier(), null, null);
         driver.initialize();
     }
 
@@ -63,7 +63,7 @@ class EbsDriverOnLoopDeviceTest {
         EbsDriver orphan = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "h", 0, "20.0",
                 "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260, "none", 0),
                 new LvmVolumeGroup("no-such-vg", new CommandRunner(LvmVolumeGroup.REQUIRED_BINARIES, List.of(), Duration.ofSeconds(30)),
-                        loop.options()), null, copier(), null);
+                        loop.options()), null, copier(), null, null);
         assertThatThrownBy(orphan::initialize).isInstanceOf(DriverException.class).hasMessageContaining("no-such-vg");
     }
 

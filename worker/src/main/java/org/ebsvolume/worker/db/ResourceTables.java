@@ -349,6 +349,20 @@ public final class ResourceTables {
         });
     }
 
+    /** The volume's {@code volume_glance_metadata}, replaced by {@code meta} (Cinder: created from an image, reimage). */
+    public void replaceGlanceMetadata(String volumeId, Map<String, String> meta) throws SQLException {
+        db.inTransaction(c -> {
+            LocalDateTime now = db.now();
+            CinderDatabase.update(c, "UPDATE volume_glance_metadata SET deleted = 1, deleted_at = ? WHERE volume_id = ? AND deleted = 0",
+                    now, volumeId);
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                CinderDatabase.update(c, "INSERT INTO volume_glance_metadata (created_at, updated_at, deleted, volume_id, `key`, `value`) "
+                        + "VALUES (?, ?, 0, ?, ?, ?)", now, now, volumeId, e.getKey(), e.getValue());
+            }
+            return null;
+        });
+    }
+
     /** Snapshots of the volume that are not deleted. */
     public int snapshotCount(String volumeId) throws SQLException {
         return ((Number) db.query("SELECT COUNT(*) AS n FROM snapshots WHERE volume_id = ? AND deleted = 0", volumeId)

@@ -207,7 +207,7 @@ public final class VolumeRpcEndpoint {
         t.claimWorker("Volume", id, "creating", serviceId);
         try {
             notify(ctx, "volume.create.start", usage(row));
-            Map<String, Object> model = createFromSource(row, a);
+            Map<String, Object> model = createFromSource(ctx, row, a);
             Map<String, Object> update = new LinkedHashMap<>(model);
             String target = "migration_target_creating".equals(row.get("status")) ? "migration_target" : "available";
             update.put("status", target);
@@ -231,7 +231,7 @@ public final class VolumeRpcEndpoint {
      * Makes the volume's storage from what the request names: a snapshot, a source volume, or
      * nothing (blank). The new volume inherits {@code bootable} from its source, as in Cinder.
      */
-    private Map<String, Object> createFromSource(Map<String, Object> row, ObjectNode a) throws Exception {
+    private Map<String, Object> createFromSource(MessageContext ctx, Map<String, Object> row, ObjectNode a) throws Exception {
         String id = (String) row.get("id");
         Map<String, Object> model = new LinkedHashMap<>();
         if (row.get("snapshot_id") != null) {
@@ -250,6 +250,26 @@ public final class VolumeRpcEndpoint {
             LOG.info("Volume {}: cloning volume {}", id, sourceId);
             model.putAll(b.driver().createClonedVolume(ref(row), ref(source)));
             model.put("bootable", source.get("bootable"));
+            return model;
+        }
+        JsonNode imageId = a.at("/request_spec/versioned_object.data/image_id");
+        if (imageId.isTextual()) {
+            model.putAll(b.driver().createVolume(ref(row)));
+            t.updateVolume(id, cols("status", "downloading"));
+            Map<String, String> glance;
+            try {
+                glance = b.driver().copyImageToVolume(ref(row), imageId.asText(), ctx.text("auth_token"));
+            } catch (DriverException e) {
+                // No half-written volume stays behind an error status.
+                try {
+                    b.driver().deleteVolume(ref(row));
+                } catch (DriverException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            t.replaceGlanceMetadata(id, glance);
+            model.put("bootable", true);
             return model;
         }
         String other = sourceOf(row, a);
@@ -430,15 +450,24 @@ public final class VolumeRpcEndpoint {
         return id;
     }
 
+    /**
+     * {@code copy_volume_to_image}: the driver uploads into the queued image; whatever happens the
+     * volume goes back to {@code available} or {@code in-use}, as Cinder's
+     * {@code volume_update_status_based_on_attachment}.
+     */
     private Object copyVolumeToImage(MessageContext ctx, ObjectNode a) throws Exception {
         String id = uuidArg(a, "volume_id");
-        volumeRow(id);
+        Map<String, Object> row = volumeRow(id);
+        String imageId = a.at("/image_meta/id").asText("");
+        String diskFormat = a.at("/image_meta/disk_format").asText("raw");
         try {
-            LOG.error("{} Volume {}: upload to image {} failed: backend {} cannot read volumes", ctx.logPrefix(), id,
-                    a.at("/image_meta/id").asText(), b.backendName());
+            LOG.info("{} Volume {}: uploading to image {} as {}", ctx.logPrefix(), id, imageId, diskFormat);
+            b.driver().copyVolumeToImage(ref(row), imageId, diskFormat, ctx.text("auth_token"));
+            LOG.info("{} Volume {}: uploaded to image {} successfully.", ctx.logPrefix(), id, imageId);
+        } catch (DriverException e) {
+            LOG.error("{} Volume {}: upload to image {} failed: {}", ctx.logPrefix(), id, imageId, e.getMessage());
             t.userMessage(project(ctx), ctx.requestId(), "VOLUME", id, "003", "004");
         } finally {
-            // Always, as volume_update_status_based_on_attachment.
             t.updateVolume(id, cols("status", t.attachmentCount(id) > 0 ? "in-use" : "available"));
         }
         return null;
