@@ -32,6 +32,9 @@ public final class DrbdStateTracker {
         }
         Map<String, String> f = event.fields();
         String res = f.get("name");
+        if (res == null || (event.object().endsWith("device") && DrbdStateTracker.optionalInt(f.get("volume")).isEmpty())) {
+            return;   // not from DrbdEvents2Parser, which refuses such lines; nothing to attach it to
+        }
         boolean destroy = event.kind() == DrbdEvent.Kind.DESTROY;
         switch (event.object()) {
             case "resource" -> {

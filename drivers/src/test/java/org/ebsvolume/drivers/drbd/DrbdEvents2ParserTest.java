@@ -173,6 +173,14 @@ class DrbdEvents2ParserTest {
     }
 
     @Test
+    void handMadeEventsWithoutIdentityAreIgnoredByTheTracker() {
+        DrbdStateTracker tracker = new DrbdStateTracker();
+        tracker.apply(new DrbdEvent(java.util.Optional.empty(), DrbdEvent.Kind.EXISTS, "device", Map.of("disk", "UpToDate")));
+        tracker.apply(new DrbdEvent(java.util.Optional.empty(), DrbdEvent.Kind.EXISTS, "peer-device", Map.of("name", "r1")));
+        assertThat(tracker.snapshot()).isEmpty();
+    }
+
+    @Test
     void unknownKeysAndObjectsAreIgnored() throws Exception {
         String text = "exists resource name:r1 role:Secondary future-key:42\n"
                 + "exists teleporter name:r1 warp:9\n"
