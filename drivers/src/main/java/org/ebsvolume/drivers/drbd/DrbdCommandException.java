@@ -1,0 +1,19 @@
+package org.ebsvolume.drivers.drbd;
+
+import org.ebsvolume.drivers.command.CommandFailedException;
+
+/**
+ * Any other drbdadm/drbdsetup failure, or output this code cannot read; the message carries
+ * DRBD's words, the command and the exit code.
+ */
+public final class DrbdCommandException extends DrbdException {
+    private static final long serialVersionUID = 1L;
+
+    DrbdCommandException(CommandFailedException failure) {
+        super("DRBD command failed", failure);
+    }
+
+    DrbdCommandException(String summary, String command, int exitCode, String stderr, Throwable cause) {
+        super(summary, command, exitCode, stderr, cause);
+    }
+}
