@@ -554,7 +554,8 @@ public final class VolumeRpcEndpoint {
         try {
             Map<String, Object> model = b.driver().createExport(ref(row), conn);
             t.updateVolume(id, model);
-            Map<String, Object> info = b.driver().initializeConnection(ref(row), conn);
+            // As Cinder's volume.update(model_update): the connection is built from the exported row.
+            Map<String, Object> info = b.driver().initializeConnection(ref(volumeRow(id)), conn);
             Map<String, Object> flat = new LinkedHashMap<>();
             Object data = info.get("data");
             if (data instanceof Map<?, ?> m) {
@@ -621,7 +622,7 @@ public final class VolumeRpcEndpoint {
             throw CinderErrors.exportFailure(e.getMessage());
         }
         try {
-            return b.driver().initializeConnection(ref(row), conn);
+            return b.driver().initializeConnection(ref(volumeRow(v.id())), conn);
         } catch (DriverException e) {
             throw CinderErrors.backendApi("Driver initialize connection failed (error: " + e.getMessage() + ").");
         }
