@@ -90,16 +90,23 @@ class LabSingleHostLifecycleTest {
                 "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
                 "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", extraConf().toString()), "--reset-db"));
         long t0 = System.nanoTime();
+        AssertionError bootFailure = null;
         try {
             lab.up(NODEA, NODEB);
-        } finally {
-            timings.put("boot nodea+nodeb (lab.sh up" + (reuse ? ", reused" : "") + ")", since(t0) + " (to sshd: nodea "
-                    + lab.bootSeconds(NODEA).orElse(Double.NaN) + " s, nodeb " + lab.bootSeconds(NODEB).orElse(Double.NaN) + " s)");
+        } catch (AssertionError e) {
+            bootFailure = e;
         }
+        timings.put("boot nodea+nodeb (lab.sh up" + (reuse ? ", reused" : "") + ")", since(t0) + " (to sshd: nodea "
+                + lab.bootSeconds(NODEA).orElse(Double.NaN) + " s, nodeb " + lab.bootSeconds(NODEB).orElse(Double.NaN) + " s)");
         try {
-            cp = plane.join();
+            cp = plane.join(); // also when the boot failed: @AfterAll stops what started
         } catch (CompletionException e) {
-            throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+            if (bootFailure == null) {
+                throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+            }
+        }
+        if (bootFailure != null) {
+            throw bootFailure;
         }
         db = cp.db();
         for (String[] type : List.of(new String[]{"thin", THIN.volumeBackendName()}, new String[]{"thick", THICK.volumeBackendName()})) {
@@ -210,6 +217,7 @@ class LabSingleHostLifecycleTest {
     @Order(2)
     void attachmentCreateWithAConnectorExportsTheVolumeOverLioWithChapForThatInitiatorOnly() {
         Attachment a = attach(thinId);
+        current = a; // the next steps use it even if a check below fails
 
         assertThat(a.iqn()).isEqualTo("iqn.2010-10.org.openstack:volume-" + thinId);
         assertThat(a.portal()).isEqualTo(worker.nodeIp() + ":3260");
@@ -237,7 +245,6 @@ class LabSingleHostLifecycleTest {
                 .contains("iqn.2010-10.org.openstack:volume-" + thinId);
         assertThat(lab.execOk(NODEA, "bash", "-c", "cat " + CONFIGFS + "/core/iblock_*/*/udev_path"))
                 .contains("/dev/" + THIN.volumeGroup() + "/volume-" + thinId);
-        current = a;
     }
 
     @Test
