@@ -310,9 +310,12 @@ class LabVolumeOperationsTest {
             vols.awaitVolumeStatus(id, "available");
             vols.awaitSnapshotStatus(snap, "available");
             assertThat(lvs(NODEA, backend)).as("the snapshot LV is still there").containsKey("_snapshot-" + snap);
-            List<Map<String, Object>> backups = db.query("SELECT id, status, deleted FROM snapshots WHERE display_name = ?",
-                    "[revert] volume " + id + " backup snapshot");
-            assertThat(backups).as("the revert's backup snapshot rows").isNotEmpty().allSatisfy(r -> assertThat(r).containsEntry("deleted", 1));
+            // The backup snapshot goes after the volume is available again (Cinder's order).
+            String backupName = "[revert] volume " + id + " backup snapshot";
+            await().atMost(LabVolumes.OPERATION).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(db.query("SELECT id, status, deleted FROM snapshots WHERE display_name = ?", backupName))
+                            .as("the revert's backup snapshot rows").isNotEmpty().allSatisfy(r -> assertThat(r).containsEntry("deleted", 1)));
+            List<Map<String, Object>> backups = db.query("SELECT id FROM snapshots WHERE display_name = ?", backupName);
             for (Map<String, Object> backup : backups) {
                 assertThat(lvs(NODEA, backend)).doesNotContainKey("_snapshot-" + backup.get("id"));
             }
@@ -448,7 +451,7 @@ class LabVolumeOperationsTest {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GLANCE + "/v2/images"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("name", name,
-                        "disk_format", diskFormat, "container_format", "bare", "visibility", "public")))).build(),
+                        "disk_format", diskFormat, "container_format", "bare")))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         String id = JSON.readTree(r.body()).path("id").asText();
