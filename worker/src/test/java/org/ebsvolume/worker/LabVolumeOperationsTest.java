@@ -1,7 +1,6 @@
 package org.ebsvolume.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ebsvolume.worker.testing.CinderDb;
 import org.ebsvolume.worker.testing.CliResult;
 import org.ebsvolume.worker.testing.ControlPlane;
@@ -22,11 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -36,7 +30,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -52,6 +45,10 @@ import static org.ebsvolume.worker.testing.LabVolumes.field;
  * the compute host that logs in with iscsiadm and CHAP to read the data back. Every operation is
  * checked in the cinder DB and on the node (lvs JSON, LIO's configfs); every operation that must
  * keep data is followed by a checksum read over iSCSI.
+ *
+ * <p>Not here yet: a volume from a Glance image and upload-to-image (the lab image had no
+ * qemu-img until commit "lab image: install qemu-utils in the guest"; the test is in this file's
+ * history, commit 96adeae, to bring back once it has run on the new image).
  *
  * <p>The methods run in order and build on each other (the volumes of one step are the sources
  * of the next). nodeb's backend is disabled in Cinder until the migration step, so that the
@@ -74,9 +71,6 @@ class LabVolumeOperationsTest {
     private static final Backend NODEB_THIN = Backend.thin("ebs");
     private static final long GIB = 1L << 30;
     private static final int DATA_MIB = 8;
-    private static final String GLANCE = "http://127.0.0.1:9292";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Map<String, String> timings = new LinkedHashMap<>();
     private final String logLabel = LabWorker.label("lab-volume-operations");
@@ -102,8 +96,6 @@ class LabVolumeOperationsTest {
     private String thickSnap;
     private String retypedId;
     private String retypedData;
-    private String imageVolumeId;
-    private final List<String> glanceImages = new java.util.ArrayList<>();
 
     @BeforeAll
     void bootTheLabStartTheControlPlaneAndAWorkerInEachNode() {
@@ -191,14 +183,6 @@ class LabVolumeOperationsTest {
                     lab.clean();
                 }
             } finally {
-                for (String image : glanceImages) {
-                    try {
-                        HTTP.send(HttpRequest.newBuilder(URI.create(GLANCE + "/v2/images/" + image)).DELETE().build(),
-                                HttpResponse.BodyHandlers.discarding());
-                    } catch (IOException | InterruptedException ignored) {
-                        // the control plane's glance is reset with it
-                    }
-                }
                 if (db != null) {
                     db.close();
                 }
@@ -397,73 +381,6 @@ class LabVolumeOperationsTest {
         assertThat(lvs(NODEA, THICK)).as("unmanage keeps the LV").containsKey("volume-" + id);
         assertThat(vols.checksumOn(NODEA, device(THICK, id), DATA_MIB)).isEqualTo(data);
         lab.execOk(NODEA, "lvremove", "-q", "-y", THICK.volumeGroup() + "/volume-" + id);
-    }
-
-    @Test
-    @Order(8)
-    void aVolumeCreatedFromAGlanceImageHoldsTheImagesDataAndUploadsBackToAnImageWithTheSameData() throws Exception {
-        // A qcow2 image of 64 MiB whose first 8 MiB are a known random pattern.
-        Path dir = Files.createTempDirectory("ops-image");
-        byte[] pattern = new byte[DATA_MIB << 20];
-        new Random(4).nextBytes(pattern);
-        Path raw = dir.resolve("pattern.raw");
-        Files.write(raw, pattern);
-        ControlPlane.exec(List.of("truncate", "-s", "64M", raw.toString()), Map.of("PATH", "/usr/bin:/bin"), dir,
-                Duration.ofSeconds(30), true).requireSuccess();
-        Path qcow2 = dir.resolve("pattern.qcow2");
-        ControlPlane.exec(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()),
-                Map.of("PATH", "/usr/bin:/bin"), dir, Duration.ofSeconds(60), true).requireSuccess();
-        String patternSha = sha256Hex(pattern);
-
-        String imageId = glanceCreate("ops-pattern", "qcow2");
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(GLANCE + "/v2/images/" + imageId + "/file"))
-                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(qcow2)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(204);
-        assertThat(glanceImage(imageId).path("status").asText()).isEqualTo("active");
-
-        imageVolumeId = field(cp.cinder("create", "--image-id", imageId, "--volume-type", "thin", "--name", "ops-from-image", "1")
-                .requireSuccess(), "id");
-        vols.awaitVolumeStatus(imageVolumeId, "available");
-        assertThat(vols.volume(imageVolumeId)).containsEntry("bootable", 1);
-        assertThat(db.query("SELECT `key`, value FROM volume_glance_metadata WHERE volume_id = ? AND deleted = 0", imageVolumeId))
-                .anySatisfy(r -> assertThat(r).containsEntry("key", "image_id").containsEntry("value", imageId));
-        assertThat(readOverIscsi(vols, NODEA, imageVolumeId)).as("the image's data on the volume")
-                .isEqualTo(patternSha);
-
-        CliResult upload = cp.cinder("upload-to-image", "--disk-format", "raw", "--container-format", "bare", imageVolumeId,
-                "ops-uploaded").requireSuccess();
-        String uploaded = field(upload, "image_id");
-        glanceImages.add(uploaded);
-        await().atMost(LabVolumes.OPERATION).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(glanceImage(uploaded).path("status").asText()).isEqualTo("active"));
-        vols.awaitVolumeStatus(imageVolumeId, "available");
-        assertThat(glanceImage(uploaded).path("size").asLong()).isEqualTo(GIB);
-        HttpResponse<InputStream> file = HTTP.send(HttpRequest.newBuilder(URI.create(GLANCE + "/v2/images/" + uploaded + "/file"))
-                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(file.statusCode()).isEqualTo(200);
-        try (InputStream in = file.body()) {
-            assertThat(sha256Hex(in.readNBytes(DATA_MIB << 20))).as("the uploaded image's first MiBs").isEqualTo(patternSha);
-        }
-    }
-
-    private String glanceCreate(String name, String diskFormat) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GLANCE + "/v2/images"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("name", name,
-                        "disk_format", diskFormat, "container_format", "bare")))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        String id = JSON.readTree(r.body()).path("id").asText();
-        glanceImages.add(id);
-        return id;
-    }
-
-    private static JsonNode glanceImage(String id) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(GLANCE + "/v2/images/" + id)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
     }
 
     @Test
