@@ -36,7 +36,7 @@ EXTRA_PKGS=(${EBS_LAB_EXTRA_PACKAGES:-})
 GUEST_PKGS=(
   linux-image-cloud-amd64 systemd-sysv udev dbus kmod iproute2 iputils-ping procps psmisc
   e2fsprogs util-linux less strace sudo openssh-server
-  lvm2 thin-provisioning-tools drbd-utils targetcli-fb open-iscsi tgt libiscsi-bin sg3-utils
+  lvm2 thin-provisioning-tools drbd-utils targetcli-fb open-iscsi tgt libiscsi-bin sg3-utils qemu-utils
   openjdk-17-jre-headless
   "${EXTRA_PKGS[@]}"
 )

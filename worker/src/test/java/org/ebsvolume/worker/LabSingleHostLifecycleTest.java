@@ -1,11 +1,12 @@
 package org.ebsvolume.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ebsvolume.worker.testing.CinderDb;
 import org.ebsvolume.worker.testing.CliResult;
 import org.ebsvolume.worker.testing.ControlPlane;
 import org.ebsvolume.worker.testing.Lab;
+import org.ebsvolume.worker.testing.LabVolumes;
+import org.ebsvolume.worker.testing.LabVolumes.Attachment;
 import org.ebsvolume.worker.testing.LabWorker;
 import org.ebsvolume.worker.testing.LabWorker.Backend;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,8 @@ import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.ebsvolume.worker.testing.LabVolumes.field;
+import static org.ebsvolume.worker.testing.LabVolumes.sha256;
 
 /**
  * A volume's life on a real storage host: the Java worker runs inside lab node {@code nodea}
@@ -60,9 +63,6 @@ class LabSingleHostLifecycleTest {
     private static final Backend THICK = Backend.thick("ebs-thick");
     private static final long GIB = 1L << 30;
     private static final int DATA_MIB = 16;
-    private static final Duration OPERATION = Duration.ofMinutes(3);
-    private static final String CONFIGFS = "/sys/kernel/config/target";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> timings = new LinkedHashMap<>();
     private final String logLabel = LabWorker.label("lab-single-host");
@@ -70,6 +70,7 @@ class LabSingleHostLifecycleTest {
     private ControlPlane cp;
     private CinderDb db;
     private LabWorker worker;
+    private LabVolumes vols;
     private long stepStart;
 
     // State carried from one step to the next.
@@ -125,6 +126,7 @@ class LabSingleHostLifecycleTest {
         }
         worker = LabWorker.deploy(lab, cp, settings);
         timings.put("worker deploy (classpath push, VG, cinder.conf)", since(t0));
+        vols = new LabVolumes(lab, cp, db, NODEB, () -> worker.log());
         Duration started = worker.start();
         timings.put("worker start until nodea@ebs and nodea@ebs-thick up with pools", seconds(started));
     }
@@ -235,7 +237,7 @@ class LabSingleHostLifecycleTest {
         assertThat((String) volume(thinId).get("provider_auth")).isEqualTo("CHAP " + a.user() + " " + a.password());
 
         // LIO in nodea: the target with LUN 0 on the LV, a portal on the lab address, one ACL (nodeb) with the CHAP user.
-        String tpg = CONFIGFS + "/iscsi/" + a.iqn() + "/tpgt_1";
+        String tpg = LabVolumes.CONFIGFS + "/iscsi/" + a.iqn() + "/tpgt_1";
         assertThat(lab.execOk(NODEA, "ls", tpg + "/acls")).isEqualTo(Lab.initiatorName(NODEB) + "\n");
         assertThat(lab.execOk(NODEA, "cat", tpg + "/acls/" + Lab.initiatorName(NODEB) + "/auth/userid").strip()).isEqualTo(a.user());
         assertThat(lab.execOk(NODEA, "ls", tpg + "/np")).isEqualTo(a.portal() + "\n");
@@ -243,7 +245,7 @@ class LabSingleHostLifecycleTest {
         assertThat(lab.execOk(NODEA, "cat", tpg + "/enable").strip()).isEqualTo("1");
         assertThat(lab.execOk(NODEA, "bash", "-c", "readlink -f " + tpg + "/lun/lun_0/*/ | xargs -n1 basename"))
                 .contains("iqn.2010-10.org.openstack:volume-" + thinId);
-        assertThat(lab.execOk(NODEA, "bash", "-c", "cat " + CONFIGFS + "/core/iblock_*/*/udev_path"))
+        assertThat(lab.execOk(NODEA, "bash", "-c", "cat " + LabVolumes.CONFIGFS + "/core/iblock_*/*/udev_path"))
                 .contains("/dev/" + THIN.volumeGroup() + "/volume-" + thinId);
     }
 
@@ -252,7 +254,7 @@ class LabSingleHostLifecycleTest {
     void theTargetRefusesAnInitiatorThatPresentsAWrongChapSecret() {
         Attachment a = current;
         assertThat(discover()).contains(a.portal() + ",1 " + a.iqn());
-        CliResult login = lab.exec(NODEB, "bash", "-c", LOGIN_SCRIPT, "login", a.portal(), a.iqn(), a.user(), "wrongSecret1234");
+        CliResult login = lab.exec(NODEB, "bash", "-c", LabVolumes.LOGIN_SCRIPT, "login", a.portal(), a.iqn(), a.user(), "wrongSecret1234");
         assertThat(login.exitCode()).as(login.describe()).isEqualTo(24); // iSCSI login failed due to authorization failure
         assertThat(login.stderr()).contains("authorization failure");
         lab.exec(NODEB, "iscsiadm", "-m", "node", "-T", a.iqn(), "-p", a.portal(), "--op", "delete");
@@ -306,7 +308,7 @@ class LabSingleHostLifecycleTest {
     @Order(7)
     void extendingADetachedVolumeGrowsItsLogicalVolumeAndKeepsItsData() {
         cp.cinder("extend", thinId, "2").requireSuccess();
-        await().atMost(OPERATION).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+        await().atMost(LabVolumes.OPERATION).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(volume(thinId)).containsEntry("status", "available").containsEntry("size", 2));
         assertThat(lv(THIN, thinId).path("lv_size").asLong()).isEqualTo(2 * GIB);
 
@@ -343,7 +345,7 @@ class LabSingleHostLifecycleTest {
         }
         for (String id : List.of(thinId, thickId)) {
             Backend backend = id.equals(thinId) ? THIN : THICK;
-            await().atMost(OPERATION).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+            await().atMost(LabVolumes.OPERATION).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(db.single("SELECT status, deleted FROM volumes WHERE id = ?", id))
                             .as("volume %s", id).containsEntry("deleted", 1));
             Map<String, Object> row = db.single("SELECT * FROM volumes WHERE id = ?", id);
@@ -352,7 +354,7 @@ class LabSingleHostLifecycleTest {
             assertThat(cp.cinder("show", id).requireFailure().stderr()).contains("No volume with a name or ID of '" + id + "' exists.");
             assertThat(lv(backend, id)).as("LV of deleted volume %s", id).isNull();
         }
-        String lio = lab.execOk(NODEA, "bash", "-c", "ls " + CONFIGFS + "/iscsi; ls " + CONFIGFS + "/core/iblock_* 2>/dev/null; "
+        String lio = lab.execOk(NODEA, "bash", "-c", "ls " + LabVolumes.CONFIGFS + "/iscsi; ls " + LabVolumes.CONFIGFS + "/core/iblock_* 2>/dev/null; "
                 + "cat /etc/rtslib-fb-target/saveconfig.json 2>/dev/null || true");
         assertThat(lio).doesNotContain(thinId).doesNotContain(thickId);
     }
@@ -386,146 +388,56 @@ class LabSingleHostLifecycleTest {
     }
 
     // ------------------------------------------------------------------------------------------------
-    // attach / iSCSI helpers
-
-    /** The connection the attachment API handed out (connection_info of attachment-create). */
-    record Attachment(String id, String iqn, String portal, String user, String password, Map<String, String> info) {
-    }
+    // helpers: LabVolumes, with nodeb as the compute host
 
     private Attachment attach(String volumeId) {
-        // No server id: cinder-api refuses to delete an attachment of a server unless Nova asks
-        // with a service token (Bug #2004555), which noauth cannot send; a bare host attaches like this.
-        CliResult r = cp.cinder("--os-volume-api-version", "3.54", "attachment-create", volumeId,
-                "--connect", "True", "--initiator", Lab.initiatorName(NODEB), "--ip", lab.ip(NODEB), "--host", NODEB,
-                "--platform", "x86_64", "--ostype", "linux", "--mountpoint", "/dev/vdb").requireSuccess();
-        Map<String, String> t = table(r.stdout());
-        for (String key : List.of("id", "target_iqn", "target_portal", "auth_username", "auth_password")) {
-            assertThat(t).as("attachment-create printed %s:%n%s", key, r.stdout()).containsKey(key);
-        }
-        return new Attachment(t.get("id"), t.get("target_iqn"), t.get("target_portal"), t.get("auth_username"),
-                t.get("auth_password"), t);
+        return vols.attach(volumeId);
     }
 
-    /** {@code iscsiadm -m discovery -t st} from nodeb against nodea's lab address. */
     private String discover() {
-        return lab.execOk(NODEB, "iscsiadm", "-m", "discovery", "-t", "st", "-p", worker.nodeIp());
+        return vols.discover(worker.nodeIp());
     }
-
-    /** Discovery, CHAP settings, login; prints the by-path device once udev made it. Args: portal iqn user password. */
-    private static final String LOGIN_SCRIPT = """
-            set -eu
-            portal=$1 iqn=$2 user=$3 pass=$4
-            iscsiadm -m discovery -t st -p "$portal" >/dev/null
-            for kv in node.session.auth.authmethod=CHAP "node.session.auth.username=$user" "node.session.auth.password=$pass"; do
-              iscsiadm -m node -T "$iqn" -p "$portal" --op update -n "${kv%%=*}" -v "${kv#*=}"
-            done
-            iscsiadm -m node -T "$iqn" -p "$portal" --login >/dev/null
-            udevadm settle
-            dev=/dev/disk/by-path/ip-$portal-iscsi-$iqn-lun-0
-            for i in $(seq 100); do [ -b "$dev" ] && break; sleep 0.1; done
-            [ -b "$dev" ] || { echo "no $dev after login" >&2; ls -l /dev/disk/by-path >&2; exit 1; }
-            echo "$dev"
-            """;
 
     private String login(Attachment a) {
-        String out = lab.exec(NODEB, "bash", "-c", LOGIN_SCRIPT, "login", a.portal(), a.iqn(), a.user(), a.password())
-                .requireSuccess().stdout();
-        String device = out.strip();
-        assertThat(lab.execOk(NODEB, "iscsiadm", "-m", "session")).contains(a.portal() + ",1 " + a.iqn());
-        return device;
+        return vols.login(a);
     }
 
     private void logout(Attachment a) {
-        lab.execOk(NODEB, "iscsiadm", "-m", "node", "-T", a.iqn(), "-p", a.portal(), "--logout");
-        lab.execOk(NODEB, "iscsiadm", "-m", "node", "-T", a.iqn(), "-p", a.portal(), "--op", "delete");
+        vols.logout(a);
     }
 
     private String checksumOf(String device) {
-        return sha256(lab.execOk(NODEB, "bash", "-c", "dd if=\"$1\" bs=1M count=" + DATA_MIB + " iflag=direct status=none | sha256sum",
-                "read", device));
+        return vols.checksumOf(device, DATA_MIB);
     }
 
-    private static String sha256(String sha256sumOutput) {
-        String sum = sha256sumOutput.strip().split("\\s+")[0];
-        assertThat(sum).matches("[0-9a-f]{64}");
-        return sum;
-    }
-
-    /** Neither target nor backstore of the volume in nodea's LIO (configfs), waiting for an in-flight remove_export. */
     private void awaitNoLioObjectsOf(String volumeId) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(lab.execOk(NODEA, "bash", "-c", "ls " + CONFIGFS + "/iscsi; ls " + CONFIGFS + "/core/iblock_* 2>/dev/null || true"))
-                        .doesNotContain(volumeId));
+        vols.awaitNoLioObjectsOf(NODEA, volumeId);
     }
-
-    // ------------------------------------------------------------------------------------------------
-    // DB / node state helpers
 
     private Map<String, Object> volume(String id) {
-        return db.single("SELECT * FROM volumes WHERE id = ?", id);
+        return vols.volume(id);
     }
 
-    /** Polls the DB until the volume reaches {@code status}; an unexpected error status fails at once with the worker's log. */
     private void awaitVolumeStatus(String id, String status) {
-        await().atMost(OPERATION).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String s = (String) volume(id).get("status");
-            if (s != null && s.startsWith("error") && !status.startsWith("error")) {
-                throw new AssertionError("volume " + id + " went to " + s + " while waiting for " + status + "\n" + worker.log());
-            }
-            return status.equals(s);
-        });
+        vols.awaitVolumeStatus(id, status);
     }
 
     private void deleteErrorVolume(String id) {
         cp.cinder("delete", id).requireSuccess();
-        await().atMost(OPERATION).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(db.single("SELECT deleted FROM volumes WHERE id = ?", id)).containsEntry("deleted", 1));
+        vols.awaitVolumeDeleted(id);
     }
 
     private String userMessages(String id) {
-        return cp.cinder("message-list", "--resource_uuid", id).requireSuccess().stdout();
+        return vols.userMessages(id);
     }
 
     /** {@code lvs --reportformat json} of the backend's VG in nodea, by LV name. */
     private Map<String, JsonNode> lvs(Backend backend) {
-        String out = lab.execOk(NODEA, "lvs", "--reportformat", "json", "--units", "b", "--nosuffix",
-                "-o", "lv_name,lv_size,lv_attr,pool_lv,lv_layout", backend.volumeGroup());
-        Map<String, JsonNode> byName = new LinkedHashMap<>();
-        try {
-            for (JsonNode lv : JSON.readTree(out).path("report").path(0).path("lv")) {
-                byName.put(lv.path("lv_name").asText(), lv);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("lvs printed no JSON: " + out, e);
-        }
-        return byName;
+        return vols.lvs(NODEA, backend.volumeGroup());
     }
 
     private JsonNode lv(Backend backend, String volumeId) {
         return lvs(backend).get("volume-" + volumeId);
-    }
-
-    /** Every {@code | key | value |} row of the CLI's tables (attachment-create prints two). */
-    private static Map<String, String> table(String stdout) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : stdout.split("\n")) {
-            String[] cells = line.split("\\|");
-            if (cells.length >= 3 && !cells[1].isBlank()) {
-                String key = cells[1].strip();
-                if (!key.equals("Property") && !key.equals("Key")) {
-                    out.putIfAbsent(key, cells[2].strip());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String field(CliResult r, String name) {
-        String v = table(r.stdout()).get(name);
-        if (v == null) {
-            throw new AssertionError("no " + name + " in " + r.stdout());
-        }
-        return v;
     }
 
     private static String since(long t0) {

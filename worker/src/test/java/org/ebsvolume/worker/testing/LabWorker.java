@@ -210,6 +210,8 @@ public final class LabWorker {
         c.append("debug = true\n");
         c.append("log_dir = ").append(LOG_DIR).append('\n');
         c.append("state_path = /var/lib/cinder\n");
+        // The host's glance-api (scripts/glance.sh, 127.0.0.1:9292) as a node reaches it.
+        c.append("glance_api_servers = http://10.0.2.2:9292\n");
         c.append("\n[database]\n");
         c.append("connection = mysql+pymysql://").append(controlPlane.dbUser()).append(':').append(controlPlane.dbPassword())
                 .append("@10.0.2.2:3306/").append(controlPlane.dbName()).append('\n');
