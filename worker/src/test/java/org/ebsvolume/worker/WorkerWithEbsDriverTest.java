@@ -45,7 +45,9 @@ class WorkerWithEbsDriverTest {
         Map<String, String> lvmEnv = Map.of("LVM_SYSTEM_DIR", lvmDir.toString());
         Path backendConf = dir.resolve("ebs.conf");
         Files.writeString(backendConf, "volume_driver = cinder.volume.drivers.ebs.EBSDriver\nvolume_group = " + vg
-                + "\nlvm_type = default\ntarget_helper = tgtadm\ntarget_ip_address = 127.0.0.1\n");
+                + "\nlvm_type = default\ntarget_helper = tgtadm\ntarget_ip_address = 127.0.0.1\n"
+                // No device-mapper here: nothing to wipe through (the lab tests run the zero wipe).
+                + "volume_clear = none\n");
         ControlPlane cp = null;
         try {
             sh(lvmEnv, "pvcreate", loop);
