@@ -66,6 +66,16 @@ public final class DrbdPortAllocator {
      * @throws DrbdResourceFileException   a resource file cannot be read (nothing is allocated)
      */
     public synchronized DrbdSlot allocate(String resourceName) throws DriverException {
+        return allocate(resourceName, Set.of(), Set.of());
+    }
+
+    /**
+     * As {@link #allocate(String)}, and a new slot also avoids the given ports and minors: those
+     * the peer node already uses. Both nodes of a resource must use the same port and minor, and
+     * a node that is primary for some volumes and backup for others holds slots allocated by both.
+     */
+    public synchronized DrbdSlot allocate(String resourceName, Set<Integer> peerPorts, Set<Integer> peerMinors)
+            throws DriverException {
         DrbdNames.requireResourceName(resourceName);
         Map<String, DrbdSlot> onDisk = files.readSlots();
         // A file written since the slot was held is the truth from now on.
@@ -77,8 +87,8 @@ public final class DrbdPortAllocator {
         if (existing != null) {
             return existing;
         }
-        Set<Integer> usedPorts = new HashSet<>();
-        Set<Integer> usedMinors = new HashSet<>();
+        Set<Integer> usedPorts = new HashSet<>(peerPorts);
+        Set<Integer> usedMinors = new HashSet<>(peerMinors);
         for (DrbdSlot s : onDisk.values()) {
             usedPorts.add(s.port());
             usedMinors.add(s.minor());
@@ -97,6 +107,17 @@ public final class DrbdPortAllocator {
             }
         }
         throw new DrbdPortsExhaustedException(resourceName, startingPort, SLOT_COUNT, onDisk.size() + held.size());
+    }
+
+    /** The first port of the range this allocator hands out. */
+    public int startingPort() {
+        return startingPort;
+    }
+
+    /** Whether {@code slot} is one this allocator could hand out (its port and minor in range, paired). */
+    public boolean inRange(DrbdSlot slot) {
+        int i = slot.port() - startingPort;
+        return i >= 0 && i < SLOT_COUNT && slot.minor() == minorBase + i;
     }
 
     /**
