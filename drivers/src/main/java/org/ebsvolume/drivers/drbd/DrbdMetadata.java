@@ -28,7 +28,9 @@ public final class DrbdMetadata {
         if (dataBytes < 0) {
             throw new IllegalArgumentException("negative size " + dataBytes);
         }
-        long bitmap = (dataBytes + 32 * KIB * 1024 - 1) / (32 * KIB * 1024) * 4 * KIB;   // 1 bit per 4 KiB, in 4 KiB pages
+        // 1 bit per 4 KiB block: one 4 KiB bitmap page (32768 bits) covers 128 MiB.
+        long perPage = 4 * KIB * 8 * 4 * KIB;
+        long bitmap = (dataBytes + perPage - 1) / perPage * 4 * KIB;
         long metadata = 4 * KIB + 32 * KIB + bitmap;
         return (metadata + MIB - 1) / MIB * MIB + MIB;
     }
