@@ -109,6 +109,30 @@ public final class DrbdPortAllocator {
         throw new DrbdPortsExhaustedException(resourceName, startingPort, SLOT_COUNT, onDisk.size() + held.size());
     }
 
+    /**
+     * Holds a slot the peer chose for a resource (the backup's side of {@link #allocate}): free
+     * when no resource file and no slot held in memory uses its port or its minor. Claiming again
+     * the slot the resource already has is a no-op.
+     *
+     * @throws DrbdSlotTakenException another resource uses the port or the minor, or this resource has another slot
+     */
+    public synchronized void claim(String resourceName, DrbdSlot slot) throws DriverException {
+        DrbdNames.requireResourceName(resourceName);
+        Map<String, DrbdSlot> taken = new HashMap<>(files.readSlots());
+        held.keySet().removeIf(taken::containsKey);
+        taken.putAll(held);
+        DrbdSlot mine = taken.remove(resourceName);
+        if (mine != null && !mine.equals(slot)) {
+            throw new DrbdSlotTakenException(resourceName, slot, resourceName, mine);
+        }
+        for (Map.Entry<String, DrbdSlot> e : taken.entrySet()) {
+            if (e.getValue().port() == slot.port() || e.getValue().minor() == slot.minor()) {
+                throw new DrbdSlotTakenException(resourceName, slot, e.getKey(), e.getValue());
+            }
+        }
+        held.put(resourceName, slot);
+    }
+
     /** The first port of the range this allocator hands out. */
     public int startingPort() {
         return startingPort;

@@ -107,35 +107,25 @@ public final class ReplicaHost {
             throw new ReplicaRefusedException("port " + request.slot().port() + " / minor " + request.slot().minor()
                     + " is not a DRBD slot of this node (replication_starting_port " + ports.startingPort() + ")");
         }
-        Map<String, DrbdSlot> slots = drbd.files().readSlots();
-        for (Map.Entry<String, DrbdSlot> e : slots.entrySet()) {
-            DrbdSlot s = e.getValue();
-            boolean clash = s.port() == request.slot().port() || s.minor() == request.slot().minor();
-            if (e.getKey().equals(resource) && !s.equals(request.slot())) {
-                throw new ReplicaRefusedException(resource + " already has port " + s.port() + " / minor " + s.minor() + " here, not "
-                        + request.slot().port() + " / " + request.slot().minor());
-            }
-            if (!e.getKey().equals(resource) && clash) {
-                throw new ReplicaRefusedException("port " + request.slot().port() + " / minor " + request.slot().minor()
-                        + " is taken here by " + e.getKey());
-            }
-        }
+        boolean hadFile = drbd.files().exists(resource);
+        // Held until the file is written (or released when prepare fails): a slot this node's own
+        // primary side is allocating at the same moment cannot be handed out twice.
+        ports.claim(resource, request.slot());
 
         boolean thinHere = thin.getAsBoolean();
         boolean fresh = vg.find(resource).isEmpty();
-        if (fresh) {
-            LOG.info("Replica of volume {}: creating {} LV {}/{} of {} GiB for primary {}", request.volumeId(),
-                    thinHere ? "thin" : "thick", vg.name(), resource, request.sizeGb(), request.primary().hostname());
-            if (thinHere) {
-                vg.ensureThinPool();
-                vg.createThin(resource, request.sizeGb());
-            } else {
-                vg.createThick(resource, request.sizeGb());
-            }
-        }
         DrbdHost self = new DrbdHost(settings.hostname(), settings.address(), vg.localPath(resource));
-        boolean hadFile = slots.containsKey(resource);
         try {
+            if (fresh) {
+                LOG.info("Replica of volume {}: creating {} LV {}/{} of {} GiB for primary {}", request.volumeId(),
+                        thinHere ? "thin" : "thick", vg.name(), resource, request.sizeGb(), request.primary().hostname());
+                if (thinHere) {
+                    vg.ensureThinPool();
+                    vg.createThin(resource, request.sizeGb());
+                } else {
+                    vg.createThick(resource, request.sizeGb());
+                }
+            }
             vg.growTo(resource, DrbdMetadata.backingBytes(request.sizeGb()));
             DrbdResourceConfig config = new DrbdResourceConfig(resource, request.slot().minor(), request.slot().port(),
                     request.protocol(), request.resyncRateKib(), request.primary(), self, Optional.empty());
@@ -151,7 +141,7 @@ public final class ReplicaHost {
                 LOG.info("Replica of volume {}: {} was already up here", request.volumeId(), resource);
             }
         } catch (DriverException | RuntimeException e) {
-            if (fresh) {
+            if (fresh || !hadFile) {
                 undoPrepare(resource, e);
             }
             throw e;

@@ -7,6 +7,7 @@ import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdHost;
 import org.ebsvolume.drivers.drbd.DrbdMetadata;
 import org.ebsvolume.drivers.drbd.DrbdNames;
+import org.ebsvolume.drivers.drbd.DrbdNoUpToDateDataException;
 import org.ebsvolume.drivers.drbd.DrbdPeer;
 import org.ebsvolume.drivers.drbd.DrbdPortAllocator;
 import org.ebsvolume.drivers.drbd.DrbdProtocol;
@@ -139,13 +140,14 @@ public final class ReplicatedVolumes {
     public Map<String, Object> replicate(VolumeRef volume, Content content) throws DriverException {
         String res = resource(volume);
         long started = System.nanoTime();
-        vg.growTo(res, backingBytes(volume.sizeGb()));
-        ReplicaFacts backup = peer.state(volume.id(), res);
-        DrbdSlot slot = ports.allocate(res, backup.usedPorts(), backup.usedMinors());
-        LOG.info("Volume {}: replicating {} to {} ({} at {}), port {}, minor {}, protocol {}, {}", volume.id(), res,
-                peer.backendId(), backup.hostname(), backup.address(), slot.port(), slot.minor(), settings.protocol(), content);
         boolean prepared = false;
+        DrbdSlot slot;
         try {
+            vg.growTo(res, backingBytes(volume.sizeGb()));
+            ReplicaFacts backup = peer.state(volume.id(), res);
+            slot = ports.allocate(res, backup.usedPorts(), backup.usedMinors());
+            LOG.info("Volume {}: replicating {} to {} ({} at {}), port {}, minor {}, protocol {}, {}", volume.id(), res,
+                    peer.backendId(), backup.hostname(), backup.address(), slot.port(), slot.minor(), settings.protocol(), content);
             if (!backup.address().equals(settings.peerAddress())) {
                 throw new ReplicaPeerException(peer.backendId(), "replica_state", "the backup answers with address "
                         + backup.address() + " but replication_device says ip:" + settings.peerAddress(), null);
@@ -167,7 +169,15 @@ public final class ReplicatedVolumes {
                 // already identical and a full sync would only copy zeros. Thick LVs hold whatever
                 // earlier volumes left in their extents, and must be synced.
                 drbd.skipInitialSync(res);
-                drbd.primary(res);
+                try {
+                    drbd.primary(res);
+                } catch (DrbdNoUpToDateDataException e) {
+                    // Not UpToDate after all: send everything rather than fail the volume.
+                    LOG.warn("Volume {}: {} is not UpToDate after skipping the initial sync ({}); syncing in full",
+                            volume.id(), res, e.getMessage());
+                    skipSync = false;
+                    drbd.forcePrimary(res);
+                }
             } else {
                 drbd.forcePrimary(res);
             }
