@@ -403,6 +403,30 @@ public final class ResourceTables {
     }
 
 
+    /** The attachment row, unless deleted. */
+    public Optional<Map<String, Object>> attachment(String attachmentId) throws SQLException {
+        return db.query("SELECT * FROM volume_attachment WHERE id = ? AND deleted = 0", attachmentId).stream().findFirst();
+    }
+
+    /**
+     * What attachment_update records once the connection is made, as Cinder's
+     * {@code _connection_create} + {@code db.volume_attached(..., mark_attached=False)}: the
+     * attachment carries the connector (JSON), host, mountpoint and mode and is 'attaching', and so
+     * is the volume. cinder-api's attachment_complete then makes both 'attached' / 'in-use'.
+     */
+    public void attachmentConnecting(String attachmentId, String volumeId, String connectorJson, String host,
+                                     String mountpoint, String mode) throws SQLException {
+        db.inTransaction(c -> {
+            LocalDateTime now = db.now();
+            CinderDatabase.update(c, "UPDATE volume_attachment SET attach_status = 'attaching', connector = ?, attached_host = ?, "
+                    + "mountpoint = ?, attach_mode = ?, attach_time = ?, updated_at = ? WHERE id = ? AND deleted = 0",
+                    connectorJson, host, mountpoint, mode, now, now, attachmentId);
+            CinderDatabase.update(c, "UPDATE volumes SET status = 'attaching', attach_status = 'attaching', updated_at = ? "
+                    + "WHERE id = ? AND deleted = 0", now, volumeId);
+            return null;
+        });
+    }
+
     /** {@code db.volume_detached} for one attachment: soft-deleted as detached. */
     public void detachAttachment(String attachmentId) throws SQLException {
         LocalDateTime now = db.now();

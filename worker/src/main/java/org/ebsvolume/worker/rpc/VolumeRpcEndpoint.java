@@ -555,7 +555,9 @@ public final class VolumeRpcEndpoint {
         try {
             Map<String, Object> model = b.driver().createExport(ref(row), conn);
             t.updateVolume(id, model);
-            Map<String, Object> info = b.driver().initializeConnection(ref(row), conn);
+            // As Cinder's volume.update(model_update): the connection is built from the exported row.
+            Map<String, Object> info = b.driver().initializeConnection(ref(volumeRow(id)), conn);
+            recordConnection(attachmentId, id, conn);
             Map<String, Object> flat = new LinkedHashMap<>();
             Object data = info.get("data");
             if (data instanceof Map<?, ?> m) {
@@ -571,11 +573,31 @@ public final class VolumeRpcEndpoint {
         }
     }
 
+    /**
+     * Cinder's attachment_update bookkeeping: the mode ('rw' unless the connector or the attachment
+     * says otherwise, as the manager picks it) and the connector go into the attachment, which
+     * attachment_delete later terminates with; attachment and volume become 'attaching'.
+     */
+    private void recordConnection(String attachmentId, String volumeId, Map<String, Object> conn) throws SQLException {
+        Object mode = conn.getOrDefault("mode", "rw");
+        Optional<Map<String, Object>> attachment = t.attachment(attachmentId);
+        Object reserved = attachment.map(r -> r.get("attach_mode")).orElse("null");
+        if (!"null".equals(reserved)) {
+            mode = reserved;
+            conn.put("mode", mode);
+        }
+        Object host = conn.getOrDefault("host", "");
+        Object mountpoint = conn.getOrDefault("mountpoint", "na");
+        t.attachmentConnecting(attachmentId, volumeId, PythonJson.dumps(PythonJson.MAPPER.valueToTree(conn)),
+                host == null ? null : host.toString(), mountpoint == null ? null : mountpoint.toString(),
+                mode == null ? null : mode.toString());
+    }
+
     private Object attachmentDelete(MessageContext ctx, ObjectNode a) throws Exception {
         String id = VersionedObject.from(a, "vref", "Volume").id();
         Map<String, Object> row = volumeRow(id);
         try {
-            b.driver().terminateConnection(ref(row), Map.of());
+            b.driver().terminateConnection(ref(row), recordedConnector(textArg(a, "attachment_id")));
             if (t.attachmentCount(id) <= 1) {
                 b.driver().removeExport(ref(row));
             }
@@ -583,6 +605,21 @@ public final class VolumeRpcEndpoint {
             LOG.warn("{} Volume {}: removing the export failed (ignored, as Cinder does): {}", ctx.logPrefix(), id, e.getMessage());
         }
         return null;
+    }
+
+    /** The connector attachment_update recorded (Cinder's {@code attachment.connector}), or an empty map. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> recordedConnector(String attachmentId) throws SQLException {
+        Object json = attachmentId == null ? null : t.attachment(attachmentId).map(r -> r.get("connector")).orElse(null);
+        if (!(json instanceof String text) || text.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return PythonJson.MAPPER.convertValue(PythonJson.loads(text), Map.class);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            LOG.warn("Attachment {}: unreadable connector {}: {}", attachmentId, text, e.getMessage());
+            return Map.of();
+        }
     }
 
     private Object attachVolume(MessageContext ctx, ObjectNode a) throws Exception {
@@ -622,7 +659,7 @@ public final class VolumeRpcEndpoint {
             throw CinderErrors.exportFailure(e.getMessage());
         }
         try {
-            return b.driver().initializeConnection(ref(row), conn);
+            return b.driver().initializeConnection(ref(volumeRow(v.id())), conn);
         } catch (DriverException e) {
             throw CinderErrors.backendApi("Driver initialize connection failed (error: " + e.getMessage() + ").");
         }

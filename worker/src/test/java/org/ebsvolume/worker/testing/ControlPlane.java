@@ -162,6 +162,36 @@ public final class ControlPlane {
                 setting(env, "EBS_CINDER_DB_USER", "cinder"), setting(env, "EBS_CINDER_DB_PASS", "cinder"));
     }
 
+    /** {@code EBS_CINDER_DB_NAME} (default {@code cinder}). */
+    public String dbName() {
+        return setting(env, "EBS_CINDER_DB_NAME", "cinder");
+    }
+
+    /** {@code EBS_CINDER_DB_USER} (default {@code cinder}); MariaDB grants it on 127.0.0.1 and localhost. */
+    public String dbUser() {
+        return setting(env, "EBS_CINDER_DB_USER", "cinder");
+    }
+
+    /** {@code EBS_CINDER_DB_PASS} (default {@code cinder}). */
+    public String dbPassword() {
+        return setting(env, "EBS_CINDER_DB_PASS", "cinder");
+    }
+
+    /** {@code EBS_CINDER_TRANSPORT_URL}: the broker cinder-api and cinder-scheduler use. */
+    public String transportUrl() {
+        return setting(env, "EBS_CINDER_TRANSPORT_URL", "rabbit://guest:guest@127.0.0.1:5672/");
+    }
+
+    /** {@code report_interval} the control plane runs with (seconds). */
+    public int reportInterval() {
+        return Integer.parseInt(setting(env, "EBS_CINDER_REPORT_INTERVAL", "10"));
+    }
+
+    /** {@code service_down_time} the control plane runs with (seconds). */
+    public int serviceDownTime() {
+        return Integer.parseInt(setting(env, "EBS_CINDER_SERVICE_DOWN_TIME", "60"));
+    }
+
     /** The real {@code cinder} CLI (noauth, microversion 3.70). Check {@link CliResult#requireSuccess()}. */
     public CliResult cinder(String... args) {
         return cli(CINDER_CLI, args);

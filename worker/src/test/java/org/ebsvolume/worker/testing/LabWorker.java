@@ -1,0 +1,492 @@
+package org.ebsvolume.worker.testing;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Java worker deployed and run inside a lab node, as on a real storage host: its runtime
+ * classpath (the modules' {@code target/classes} and the dependency jars of this test JVM, minus
+ * test-only ones) pushed to {@value #HOME}, the volume group created on the node's data disk,
+ * {@code /etc/cinder/cinder.conf} pointing at the host's control plane through {@code 10.0.2.2},
+ * and the service run as the systemd unit {@value #UNIT} ({@code systemd-run}).
+ *
+ * <pre>{@code
+ * LabWorker worker = LabWorker.deploy(lab, controlPlane, LabWorker.Settings.defaults());
+ * worker.start();                       // until `openstack volume service list` shows nodea@ebs up
+ * ...
+ * worker.collectLogs("my-test");        // worker/target/lab-logs/my-test/nodea/...
+ * worker.stop();
+ * }</pre>
+ *
+ * <p>Every failure is an {@link AssertionError}; a worker that does not come up fails with its log.
+ */
+public final class LabWorker {
+
+    public static final String HOME = "/opt/ebs-volume";
+    public static final String CONF = "/etc/cinder/cinder.conf";
+    public static final String LOG_DIR = "/var/log/ebs-volume";
+    public static final String UNIT = "ebs-volume";
+    public static final String MAIN = "org.ebsvolume.worker.Main";
+    /** What the brief and Cinder's own defaults call it. */
+    public static final String DEFAULT_VG = "cinder-volumes";
+
+    /** Entries of the test classpath that the service does not need (test frameworks and test classes). */
+    private static final List<String> TEST_ONLY = List.of("/org/junit/", "/org/opentest4j/", "/org/apiguardian/",
+            "/org/assertj/", "/net/bytebuddy/", "/org/awaitility/", "/org/hamcrest/", "/org/apache/maven/surefire/",
+            "/target/surefire/");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]*");
+
+    /**
+     * One {@code enabled_backends} section of the EBS driver, with the VG it uses and the node's
+     * disk that VG is created on (lab nodes have /dev/vdb and /dev/vdc).
+     */
+    public record Backend(String name, String volumeBackendName, String lvmType, String volumeGroup, String device) {
+        public Backend {
+            requireName(name);
+            requireName(volumeBackendName);
+            requireName(volumeGroup);
+            if (!List.of("thin", "default", "auto").contains(lvmType)) {
+                throw new IllegalArgumentException("lvm_type " + lvmType);
+            }
+            if (!device.matches("/dev/[a-z0-9]+")) {
+                throw new IllegalArgumentException("device " + device);
+            }
+        }
+
+        /** lvm_type = thin on VG {@value #DEFAULT_VG} (/dev/vdb); the driver makes the pool. */
+        public static Backend thin(String name) {
+            return new Backend(name, name, "thin", DEFAULT_VG, "/dev/vdb");
+        }
+
+        /** lvm_type = default (thick) on VG {@code cinder-volumes-thick} (/dev/vdc). */
+        public static Backend thick(String name) {
+            return new Backend(name, name, "default", DEFAULT_VG + "-thick", "/dev/vdc");
+        }
+    }
+
+    /**
+     * What to deploy.
+     *
+     * @param node                  the storage node ({@code nodea})
+     * @param backends              {@code enabled_backends}, in order
+     * @param statsPollingInterval  {@code backend_stats_polling_interval} (seconds)
+     * @param javaOptions           JVM options of the service
+     */
+    public record Settings(String node, List<Backend> backends, int statsPollingInterval, List<String> javaOptions) {
+        public Settings {
+            requireName(node);
+            backends = List.copyOf(backends);
+            javaOptions = List.copyOf(javaOptions);
+        }
+
+        /**
+         * nodea, one thin backend {@code ebs}, Cinder's stats interval; a small heap, serial GC
+         * and C1 only (a JIT that does not eat the node's one emulated CPU during start-up).
+         */
+        public static Settings defaults() {
+            return new Settings("nodea", List.of(Backend.thin("ebs")), 60,
+                    List.of("-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
+
+        public Settings withBackends(Backend... b) {
+            return new Settings(node, List.of(b), statsPollingInterval, javaOptions);
+        }
+
+        public Settings withStatsPollingInterval(int seconds) {
+            return new Settings(node, backends, seconds, javaOptions);
+        }
+
+        public Settings withNode(String n) {
+            return new Settings(n, backends, statsPollingInterval, javaOptions);
+        }
+
+        public Settings withJavaOptions(List<String> options) {
+            return new Settings(node, backends, statsPollingInterval, options);
+        }
+    }
+
+    private final Lab lab;
+    private final ControlPlane controlPlane;
+    private final Settings settings;
+    private final String nodeIp;
+    private String config;
+
+    private LabWorker(Lab lab, ControlPlane controlPlane, Settings settings, String nodeIp) {
+        this.lab = lab;
+        this.controlPlane = controlPlane;
+        this.settings = settings;
+        this.nodeIp = nodeIp;
+    }
+
+    /**
+     * Pushes the worker's runtime classpath, creates the VG (idempotent) and writes cinder.conf.
+     * A worker left running from an earlier deploy is stopped first.
+     */
+    public static LabWorker deploy(Lab lab, ControlPlane controlPlane, Settings settings) {
+        LabWorker w = new LabWorker(lab, controlPlane, settings, lab.ip(settings.node()));
+        w.stopUnit();
+        w.pushClasspath();
+        w.prepareVolumeGroups();
+        w.writeConfig(w.defaultConfig());
+        return w;
+    }
+
+    /**
+     * Puts a reused node's storage back to new: stops the service, clears LIO's whole
+     * configuration (live and saved), removes the backends' VGs and their PV labels. For runs on
+     * nodes that an earlier run left up; a freshly booted node needs none of it.
+     */
+    public static void wipeStorage(Lab lab, Settings settings) {
+        String node = settings.node();
+        lab.exec(Duration.ofMinutes(2), node, "systemctl", "stop", UNIT);
+        lab.exec(node, "systemctl", "reset-failed", UNIT);
+        lab.execOk(node, "targetcli", "clearconfig", "confirm=True");
+        lab.execOk(node, "targetcli", "saveconfig");
+        for (Backend b : settings.backends()) {
+            lab.exec(node, "bash", "-c", "vgremove -q -ff -y \"$1\" 2>/dev/null; pvremove -q -ff -y \"$2\" 2>/dev/null; true",
+                    "wipe", b.volumeGroup(), b.device()).requireSuccess();
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public String node() {
+        return settings.node();
+    }
+
+    /** The node's address on the lab network: the iSCSI portal the worker exports on. */
+    public String nodeIp() {
+        return nodeIp;
+    }
+
+    /** {@code <node>@<backend>}, the services row and RPC server of a backend. */
+    public String serviceHost(String backend) {
+        return node() + "@" + backend;
+    }
+
+    /** {@code <node>@<backend>#<volume_backend_name>}, the pool the scheduler places volumes in. */
+    public String pool(Backend backend) {
+        return serviceHost(backend.name()) + "#" + backend.volumeBackendName();
+    }
+
+    /** The cinder.conf the worker runs with. */
+    public String config() {
+        return config;
+    }
+
+    /** cinder.conf for these settings: the host's broker and database through 10.0.2.2, the control plane's timings. */
+    public String defaultConfig() {
+        StringBuilder c = new StringBuilder();
+        c.append("# Written by LabWorker (worker tests); the host's control plane is 10.0.2.2 from a node.\n");
+        c.append("[DEFAULT]\n");
+        c.append("host = ").append(node()).append('\n');
+        c.append("my_ip = ").append(nodeIp).append('\n');
+        c.append("transport_url = ").append(fromNode(controlPlane.transportUrl())).append('\n');
+        c.append("enabled_backends = ").append(String.join(",", settings.backends().stream().map(Backend::name).toList())).append('\n');
+        c.append("report_interval = ").append(controlPlane.reportInterval()).append('\n');
+        c.append("service_down_time = ").append(controlPlane.serviceDownTime()).append('\n');
+        c.append("backend_stats_polling_interval = ").append(settings.statsPollingInterval()).append('\n');
+        c.append("debug = true\n");
+        c.append("log_dir = ").append(LOG_DIR).append('\n');
+        c.append("state_path = /var/lib/cinder\n");
+        c.append("\n[database]\n");
+        c.append("connection = mysql+pymysql://").append(controlPlane.dbUser()).append(':').append(controlPlane.dbPassword())
+                .append("@10.0.2.2:3306/").append(controlPlane.dbName()).append('\n');
+        for (Backend b : settings.backends()) {
+            c.append('\n').append('[').append(b.name()).append("]\n");
+            c.append("volume_driver = cinder.volume.drivers.ebs.EBSDriver\n");
+            c.append("volume_backend_name = ").append(b.volumeBackendName()).append('\n');
+            c.append("volume_group = ").append(b.volumeGroup()).append('\n');
+            c.append("lvm_type = ").append(b.lvmType()).append('\n');
+            c.append("target_helper = lioadm\n");
+            c.append("target_ip_address = ").append(nodeIp).append('\n');
+        }
+        return c.toString();
+    }
+
+    /** Installs {@code content} as {@value #CONF} on the node (takes effect at the next {@link #start}). */
+    public void writeConfig(String content) {
+        Path local = stagingDir().resolveSibling("lab-cinder-" + node() + ".conf");
+        try {
+            Files.writeString(local, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        lab.execOk(node(), "mkdir", "-p", "/etc/cinder", LOG_DIR, "/var/lib/cinder");
+        lab.push(node(), List.of(local), CONF + ".new");
+        lab.execOk(node(), "mv", "-f", CONF + ".new", CONF);
+        this.config = content;
+    }
+
+    // --------------------------------------------------------------------------------------------
+    // run
+
+    /**
+     * Starts the service ({@code systemd-run --unit ebs-volume java ... --config-file
+     * /etc/cinder/cinder.conf}) and waits until every backend is {@code up} for the API and its
+     * pool is known to the scheduler ({@code cinder get-pools}). Returns how long that took.
+     */
+    public Duration start() {
+        long t0 = System.nanoTime();
+        stopUnit();
+        lab.execOk(node(), "mkdir", "-p", LOG_DIR);
+        List<String> argv = new ArrayList<>(List.of("systemd-run", "--unit=" + UNIT, "--description=ebs-volume (lab)",
+                "--property=StandardOutput=append:" + LOG_DIR + "/console.log",
+                "--property=StandardError=append:" + LOG_DIR + "/console.log",
+                "--property=KillMode=mixed", "--property=TimeoutStopSec=60",
+                "/usr/bin/java", "@" + HOME + "/java.args", MAIN, "--config-file", CONF));
+        lab.exec(node(), argv.toArray(String[]::new)).requireSuccess();
+        awaitUp(Duration.ofMinutes(4));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Waits until the API shows every backend {@code up} and the scheduler lists every pool; fails with the worker's log. */
+    public void awaitUp(Duration timeout) {
+        try {
+            await().atMost(timeout).pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                if (!isRunning()) {
+                    throw new AssertionError("the worker's unit " + UNIT + " on " + node() + " is not running:\n" + log());
+                }
+                for (Backend b : settings.backends()) {
+                    if (!controlPlane.serviceState("cinder-volume", serviceHost(b.name())).map("up"::equals).orElse(false)) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                String pools = controlPlane.cinder("get-pools").requireSuccess().stdout();
+                return settings.backends().stream().allMatch(b -> pools.contains(pool(b)));
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the worker on " + node() + " is not up with its pools after " + timeout.toSeconds()
+                    + " s (" + e.getMessage() + ")\n" + log(), e);
+        }
+    }
+
+    /** {@code systemctl is-active ebs-volume}. */
+    public boolean isRunning() {
+        return lab.exec(node(), "systemctl", "is-active", "--quiet", UNIT).ok();
+    }
+
+    /** SIGTERM (systemctl stop), waiting for the service to exit; a no-op when it does not run. */
+    public void stop() {
+        stopUnit();
+    }
+
+    /** SIGKILL of the service: it dies without a word, as in a crash. */
+    public void kill() {
+        lab.exec(node(), "systemctl", "kill", "--signal=KILL", UNIT);
+        lab.exec(node(), "systemctl", "reset-failed", UNIT);
+    }
+
+    private void stopUnit() {
+        // `systemctl stop` waits for the exit (TimeoutStopSec, then SIGKILL); reset-failed lets
+        // systemd-run reuse the unit name.
+        lab.exec(Duration.ofMinutes(2), node(), "systemctl", "stop", UNIT);
+        lab.exec(node(), "systemctl", "reset-failed", UNIT);
+    }
+
+    // --------------------------------------------------------------------------------------------
+    // logs
+
+    /** The worker's log (oslo format, {@value #LOG_DIR}/ebs-volume.log) and its console (stdout/stderr), last lines. */
+    public String log() {
+        CliResult r = lab.exec(node(), "bash", "-c", "for f in " + LOG_DIR + "/ebs-volume.log " + LOG_DIR + "/console.log; do "
+                + "echo \"===== $f (last 150 lines)\"; tail -n 150 \"$f\" 2>&1; done; "
+                + "echo '===== systemctl status'; systemctl status --no-pager -n 0 " + UNIT + " 2>&1 || true");
+        return r.stdout() + r.stderr();
+    }
+
+    /**
+     * Copies the node's worker logs, journal of the unit, {@code targetcli ls}, {@code lvs -a} and
+     * the host's cinder-api/-scheduler logs into {@code worker/target/lab-logs/<label>/}; returns
+     * that directory. Never fails the test (a node that is gone simply yields less).
+     */
+    public Path collectLogs(String label) {
+        Path dir = lab.root().resolve("worker/target/lab-logs").resolve(label);
+        Path nodeDir = dir.resolve(node());
+        try {
+            Files.createDirectories(nodeDir);
+            lab.pull(node(), LOG_DIR, nodeDir);
+            snapshot(nodeDir.resolve("journal-ebs-volume.txt"), "journalctl", "--no-pager", "-u", UNIT);
+            snapshot(nodeDir.resolve("targetcli-ls.txt"), "targetcli", "ls");
+            snapshot(nodeDir.resolve("lvs.txt"), "lvs", "-a", "-o", "+lv_size,pool_lv,lv_attr", "--units", "b");
+            Files.writeString(nodeDir.resolve("cinder.conf"), config == null ? "" : config.replace(
+                    controlPlane.dbPassword() + "@", "***@"));
+            Path cpLogs = dir.resolve("control-plane");
+            Files.createDirectories(cpLogs);
+            for (String name : List.of("cinder-api.log", "cinder-scheduler.log")) {
+                Path f = controlPlane.logDir().resolve(name);
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, cpLogs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException | RuntimeException | AssertionError e) {
+            System.err.println("LabWorker: log collection into " + dir + " incomplete: " + e);
+        }
+        return dir;
+    }
+
+    private void snapshot(Path file, String... argv) throws IOException {
+        CliResult r = lab.exec(node(), argv);
+        Files.writeString(file, r.stdout() + (r.stderr().isBlank() ? "" : "\n--- stderr ---\n" + r.stderr()));
+    }
+
+    // --------------------------------------------------------------------------------------------
+    // deployment
+
+    /** Each backend's VG on its disk, unless it exists (a reused node keeps its volumes). */
+    private void prepareVolumeGroups() {
+        String script = """
+                set -eu
+                vg=$1 dev=$2
+                if ! vgs "$vg" >/dev/null 2>&1; then
+                  pvcreate -q -y "$dev"
+                  vgcreate -q "$vg" "$dev"
+                fi
+                vgs --noheadings -o vg_name,pv_count,vg_size,vg_free "$vg"
+                """;
+        Map<String, String> vgs = new LinkedHashMap<>();
+        for (Backend b : settings.backends()) {
+            String other = vgs.putIfAbsent(b.volumeGroup(), b.device());
+            if (other != null && !other.equals(b.device())) {
+                throw new IllegalArgumentException("VG " + b.volumeGroup() + " on both " + other + " and " + b.device());
+            }
+        }
+        vgs.forEach((vg, device) -> lab.exec(node(), "bash", "-c", script, "prepare-vg", vg, device).requireSuccess());
+    }
+
+    private void pushClasspath() {
+        Path staging = stagingDir();
+        List<String> nodeEntries = new ArrayList<>();
+        try {
+            deleteTree(staging);
+            Files.createDirectories(staging.resolve("lib"));
+            Files.createDirectories(staging.resolve("modules"));
+            Map<String, Integer> seen = new LinkedHashMap<>();
+            for (Path entry : runtimeClasspath()) {
+                if (Files.isDirectory(entry)) {
+                    // <module>/target/classes -> modules/<module>
+                    String module = entry.getParent() != null && entry.getParent().getParent() != null
+                            ? entry.getParent().getParent().getFileName().toString() : "classes";
+                    int n = seen.merge(module, 1, Integer::sum);
+                    String name = n == 1 ? module : module + "-" + n;
+                    copyTree(entry, staging.resolve("modules").resolve(name));
+                    nodeEntries.add(HOME + "/modules/" + name);
+                } else {
+                    String name = entry.getFileName().toString();
+                    int n = seen.merge(name, 1, Integer::sum);
+                    if (n > 1) {
+                        name = n + "-" + name;
+                    }
+                    Files.copy(entry, staging.resolve("lib").resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                    nodeEntries.add(HOME + "/lib/" + name);
+                }
+            }
+            List<String> args = new ArrayList<>(settings.javaOptions());
+            args.add("-cp");
+            args.add(String.join(":", nodeEntries));
+            Files.write(staging.resolve("java.args"), args, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("cannot stage the worker's classpath in " + staging + ": " + e, e);
+        }
+        lab.execOk(node(), "rm", "-rf", HOME);
+        lab.push(node(), List.of(staging), HOME);
+        lab.execOk(node(), "test", "-f", HOME + "/java.args");
+    }
+
+    /**
+     * The service's runtime classpath: this JVM's {@code java.class.path} (Surefire puts the
+     * module's test classpath there) without test classes and test frameworks. Must hold
+     * {@value #MAIN}.
+     */
+    static List<Path> runtimeClasspath() {
+        List<Path> out = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (e.isBlank()) {
+                continue;
+            }
+            Path p = Path.of(e).toAbsolutePath().normalize();
+            String s = p.toString().replace('\\', '/');
+            if (s.endsWith("/test-classes") || s.endsWith("-tests.jar") || TEST_ONLY.stream().anyMatch(s::contains)
+                    || !Files.exists(p)) {
+                continue;
+            }
+            out.add(p);
+        }
+        String mainClass = MAIN.replace('.', '/') + ".class";
+        boolean hasMain = out.stream().anyMatch(p -> Files.isDirectory(p) ? Files.isRegularFile(p.resolve(mainClass))
+                : p.getFileName().toString().contains("worker"));
+        if (!hasMain) {
+            throw new AssertionError("no " + MAIN + " on this JVM's classpath (run the test through Maven): " + out);
+        }
+        return out;
+    }
+
+    private Path stagingDir() {
+        return lab.root().resolve("worker/target/lab-deploy-" + node());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** The host's loopback as a node sees it (QEMU user networking: 10.0.2.2 = the host's 127.0.0.1). */
+    static String fromNode(String url) {
+        return url.replace("@127.0.0.1:", "@10.0.2.2:").replace("@localhost:", "@10.0.2.2:")
+                .replace("@127.0.0.1/", "@10.0.2.2/").replace("@localhost/", "@10.0.2.2/");
+    }
+
+    private static void requireName(String s) {
+        if (s == null || !NAME.matcher(s).matches()) {
+            throw new IllegalArgumentException("not a plain name: " + s);
+        }
+    }
+
+    /** A timestamped label for {@link #collectLogs}. */
+    public static String label(String base) {
+        return base + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+}
