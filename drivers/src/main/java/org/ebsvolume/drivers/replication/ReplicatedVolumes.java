@@ -132,7 +132,7 @@ public final class ReplicatedVolumes {
      * metadata, a slot free on both nodes, the backup prepared ({@code replica_prepare}), the
      * resource file here, {@code create-md}, {@code up}, connected, Primary. A BLANK volume on
      * thin LVs on both nodes skips the initial sync (both read zeros everywhere: {@code
-     * new-current-uuid --clear-bitmap}); anything else is sent in full in the background
+     * new-current-uuid --clear-bitmap <res>/0}); anything else is sent in full in the background
      * ({@code primary --force}: this copy is declared the good one).
      *
      * @return the model update: {@code replication_status} and {@code replication_driver_data}
