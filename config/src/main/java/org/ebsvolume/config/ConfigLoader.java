@@ -310,6 +310,14 @@ final class ConfigLoader {
                     wrong.add("port '" + port + "': " + e.expected());
                 }
             }
+            String secret = dict.get(ReplicationDevice.SECRET_KEY);
+            if (ebsDriver && (secret == null || secret.length() < ReplicationDevice.MIN_SECRET_LENGTH)) {
+                // Without it the peer's replica service would create LVs for anyone on the broker.
+                wrong.add((secret == null ? "secret is required" : "secret is shorter than "
+                        + ReplicationDevice.MIN_SECRET_LENGTH + " characters") + " by the EBS driver (the key shared"
+                        + " with the peer that authenticates replication calls: secret:<at least "
+                        + ReplicationDevice.MIN_SECRET_LENGTH + " characters>, the same on both hosts)");
+            }
             if (volumeGroup != null) {
                 try {
                     Options.volumeGroupName(volumeGroup);

@@ -32,6 +32,14 @@ import java.util.OptionalInt;
 public record ReplicationDevice(String backendId, Optional<String> ip, OptionalInt port,
                                 Optional<String> volumeGroup, Map<String, String> extra) {
 
+    /**
+     * The {@link #extra} key of the secret shared with the peer: the EBS driver signs and checks
+     * every replication call with it (HMAC-SHA256), and refuses a device without one.
+     */
+    public static final String SECRET_KEY = "secret";
+    /** 16 characters: enough that a secret cannot be guessed from the broker's side. */
+    public static final int MIN_SECRET_LENGTH = 16;
+
     public ReplicationDevice {
         Objects.requireNonNull(backendId, "backendId");
         Objects.requireNonNull(ip, "ip");
@@ -52,6 +60,11 @@ public record ReplicationDevice(String backendId, Optional<String> ip, OptionalI
         volumeGroup.ifPresent(v -> dict.put("volume_group", v));
         dict.putAll(extra);
         return Collections.unmodifiableMap(dict);
+    }
+
+    /** The shared secret ({@value #SECRET_KEY}); never log it. */
+    public Optional<String> secret() {
+        return Optional.ofNullable(extra.get(SECRET_KEY));
     }
 
     /**

@@ -68,20 +68,22 @@ class CinderConfigTest {
                 [EBS]
                 volume_driver = cinder.volume.drivers.ebs.EBSDriver
                 backend_id = hci-0001
-                replication_device = backend_id:hci-0002,ip:10.0.0.12
-                replication_device = backend_id:hci-0003, ip:fd00::13 , port:8801,site:b
+                replication_device = backend_id:hci-0002,ip:10.0.0.12,secret:0123456789abcdef
+                replication_device = backend_id:hci-0003, ip:fd00::13 , port:8801,site:b,secret:0123456789abcdef
                 """);
-        Path more = files.write("more.conf", "[ebs]\nreplication_device = backend_id:hci-0004,ip:10.0.0.14\n");
+        Path more = files.write("more.conf", "[ebs]\nreplication_device = backend_id:hci-0004,ip:10.0.0.14,secret:0123456789abcdef\n");
 
         CinderConfig config = files.load("--config-file", main.toString(), "--config-file", more.toString());
 
         List<ReplicationDevice> devices = config.backends().get(0).replicationDevices();
         assertThat(devices).extracting(ReplicationDevice::backendId).containsExactly("hci-0002", "hci-0003", "hci-0004");
         assertThat(devices.get(1)).isEqualTo(new ReplicationDevice("hci-0003", Optional.of("fd00::13"),
-                OptionalInt.of(8801), Optional.empty(), Map.of("site", "b")));
+                OptionalInt.of(8801), Optional.empty(), Map.of("site", "b", "secret", "0123456789abcdef")));
         assertThat(devices.get(1).asDict()).containsExactly(Map.entry("backend_id", "hci-0003"),
-                Map.entry("ip", "fd00::13"), Map.entry("port", "8801"), Map.entry("site", "b"));
-        assertThat(devices.get(1).toString()).isEqualTo("backend_id:hci-0003,ip:fd00::13,port:8801,site:***");
+                Map.entry("ip", "fd00::13"), Map.entry("port", "8801"), Map.entry("site", "b"),
+                Map.entry("secret", "0123456789abcdef"));
+        assertThat(devices.get(1).secret()).contains("0123456789abcdef");
+        assertThat(devices.get(1).toString()).isEqualTo("backend_id:hci-0003,ip:fd00::13,port:8801,site:***,secret:***");
         assertThat(config.backends().get(0).replicationEnabled()).isTrue();
     }
 

@@ -45,7 +45,7 @@ final class ConfigFiles {
             replication_mode = full-sync
             replication_resync_rate = 100M
             replication_starting_port = 7789
-            replication_device = backend_id:hci-0002,ip:10.0.0.12,port:8800,volume_group:cinder-volumes
+            replication_device = backend_id:hci-0002,ip:10.0.0.12,port:8800,volume_group:cinder-volumes,secret:change-me-0123456789
             """;
 
     final Path dir;

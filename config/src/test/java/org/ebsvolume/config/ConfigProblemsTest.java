@@ -180,9 +180,9 @@ class ConfigProblemsTest {
         List<String> problems = files.problems(ConfigFiles.BASE + """
                 [EBS]
                 volume_driver = cinder.volume.drivers.ebs.EBSDriver
-                replication_device = backend_id:hci-0002
-                replication_device = backend_id:hci-0003,ip:10.0.0.13
-                replication_device = backend_id:hci-0003,ip:10.0.0.14
+                replication_device = backend_id:hci-0002,secret:0123456789abcdef
+                replication_device = backend_id:hci-0003,ip:10.0.0.13,secret:0123456789abcdef
+                replication_device = backend_id:hci-0003,ip:10.0.0.14,secret:0123456789abcdef
                 """);
 
         assertThat(problems).containsExactly(
@@ -192,6 +192,27 @@ class ConfigProblemsTest {
                         + " replication_device at " + conf + ":11",
                 conf + ": [EBS] backend_id is not set: the EBS driver needs this host's replication identity when"
                         + " replication_device is set");
+    }
+
+    @Test
+    void theEbsDriverRefusesAReplicationDeviceWithoutASharedSecret() {
+        ConfigFiles files = new ConfigFiles(tmp);
+        String conf = files.path("cinder.conf");
+
+        List<String> problems = files.problems(ConfigFiles.BASE + """
+                [EBS]
+                volume_driver = cinder.volume.drivers.ebs.EBSDriver
+                backend_id = hci-0001
+                replication_device = backend_id:hci-0002,ip:10.0.0.12
+                replication_device = backend_id:hci-0003,ip:10.0.0.13,secret:short-Secret
+                """);
+
+        String why = " by the EBS driver (the key shared with the peer that authenticates replication calls:"
+                + " secret:<at least 16 characters>, the same on both hosts)";
+        assertThat(problems).containsExactly(
+                conf + ":11: [EBS] replication_device = '***' is invalid: secret is required" + why,
+                conf + ":12: [EBS] replication_device = '***' is invalid: secret is shorter than 16 characters" + why);
+        assertThat(String.join("\n", problems)).doesNotContain("short-Secret");
     }
 
     @Test

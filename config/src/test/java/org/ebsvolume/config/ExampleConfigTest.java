@@ -45,7 +45,8 @@ class ExampleConfigTest {
         assertThat(ebs.replicationStartingPort()).isEqualTo(7789);
         assertThat(ebs.replicationLastPort()).isEqualTo(8788);
         assertThat(ebs.replicationDevices()).containsExactly(new ReplicationDevice("hci-0002",
-                Optional.of("10.0.0.12"), OptionalInt.of(8800), Optional.of("cinder-volumes"), Map.of()));
+                Optional.of("10.0.0.12"), OptionalInt.of(8800), Optional.of("cinder-volumes"), Map.of("secret", "change-me-0123456789")));
+        assertThat(ebs.replicationDevices().get(0).toString()).doesNotContain("change-me");
         assertThat(config.warnings()).isEmpty();
     }
 

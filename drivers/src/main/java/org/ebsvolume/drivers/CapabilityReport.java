@@ -40,6 +40,20 @@ public record CapabilityReport(String volumeBackendName, String hostname, String
         return stats;
     }
 
+    /**
+     * Adds a replicated backend's keys ({@code replication_enabled}, {@code replication_targets},
+     * {@code replication_type}, {@code replication_count}) at the top level, where Cinder's
+     * manager and replication API read them, and to the pool, where the scheduler's
+     * CapabilitiesFilter matches a type's {@code replication_enabled='<is> True'}.
+     */
+    @SuppressWarnings("unchecked")
+    public static void addReplication(Map<String, Object> stats, Map<String, Object> replication) {
+        stats.putAll(replication);
+        for (Object pool : (List<Object>) stats.get("pools")) {
+            ((Map<String, Object>) pool).putAll(replication);
+        }
+    }
+
     public static double round2(double v) {
         return Math.round(v * 100) / 100.0;
     }

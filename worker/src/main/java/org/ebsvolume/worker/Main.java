@@ -7,6 +7,7 @@ import org.ebsvolume.config.InvalidConfigException;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.copy.BlockDeviceCopier;
+import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.ebs.EbsDriver;
 import org.ebsvolume.drivers.image.ImageCopier;
 import org.ebsvolume.drivers.image.ImageTransferSettings;
@@ -20,12 +21,15 @@ import org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver;
 import org.ebsvolume.drivers.command.CommandRunner;
 import org.ebsvolume.jobs.ServiceJobs;
 import org.ebsvolume.messaging.Notifier;
+import org.ebsvolume.messaging.RpcServer;
 import org.ebsvolume.messaging.RpcServerSettings;
 import org.ebsvolume.messaging.Transport;
 import org.ebsvolume.messaging.transport.TransportConfig;
 import org.ebsvolume.worker.db.CinderDatabase;
 import org.ebsvolume.worker.db.ServiceIdentity;
 import org.ebsvolume.worker.logging.WorkerLogging;
+import org.ebsvolume.worker.replication.BackendReplication;
+import org.ebsvolume.worker.replication.ReplicaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -58,24 +63,46 @@ public final class Main {
      * commands need root: as another user (systemd's {@code cinder}) they run through {@code sudo -n}.
      */
     static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend) throws DriverException {
+        try {
+            return ebsDriver(conf, backend, null, new ArrayList<>());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("no replica server is started without a transport", e);
+        }
+    }
+
+    /**
+     * As {@link #ebsDriver(CinderConfig, BackendConfig)}; a backend with {@code replication_device}
+     * entries also replicates its volumes with DRBD, and serves its peers' replica calls on
+     * {@code ebs-replica.<backend_id>} (the server is added to {@code replicaServers}).
+     */
+    static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend, Transport transport, List<RpcServer> replicaServers)
+            throws DriverException, java.io.IOException, InterruptedException {
         Set<String> binaries = new java.util.HashSet<>(LvmVolumeGroup.REQUIRED_BINARIES);
         binaries.addAll(Set.of("tgtadm", "tgt-admin", "targetcli"));
         binaries.addAll(BlockDeviceCopier.REQUIRED_BINARIES);
         binaries.addAll(IscsiInitiator.REQUIRED_BINARIES);
         binaries.addAll(ImageCopier.REQUIRED_BINARIES);
+        binaries.addAll(DrbdAdm.REQUIRED_BINARIES);
         List<String> rootHelper = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
         CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
         LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
         IscsiTarget target = "lioadm".equals(backend.targetHelper())
                 ? new LioTarget(runner, false)
                 : new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Path.of(conf.statePath(), "volumes")), runner);
+        Optional<BackendReplication> replication = transport == null ? Optional.empty()
+                : BackendReplication.of(conf, backend, runner, vg, transport);
+        if (replication.isPresent()) {
+            replicaServers.add(transport.serve(ReplicaEndpoint.target(replication.get().backendId()),
+                    List.of(replication.get().endpoint().endpoint())));
+        }
         return new EbsDriver(new EbsDriver.Settings(backend.name(), backend.volumeBackendName(), backend.lvmType(),
                 backend.lvmMirrors(), conf.host(), backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
                 backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort(),
                 backend.volumeClear(), backend.volumeClearSize()),
                 vg, target, new BlockDeviceCopier(runner, "1M", Duration.ofHours(12)), IscsiInitiator.system(runner),
                 conf.image().glanceApiServers().isEmpty() ? null : new ImageCopier(ImageTransferSettings.of(conf.image().glanceApiServers(),
-                        conf.image().glanceNumRetries(), Path.of(conf.image().imageConversionDir())), runner));
+                        conf.image().glanceNumRetries(), Path.of(conf.image().imageConversionDir())), runner),
+                replication.map(BackendReplication::volumes).orElse(null));
     }
 
     /** oslo.log: log_file, relative to log_dir when both are set; log_dir alone → ebs-volume.log in it. */
@@ -131,12 +158,14 @@ public final class Main {
         Transport notificationTransport = notifications;
 
         List<BackendService> backends = new ArrayList<>();
+        List<RpcServer> replicaServers = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Caught SIGTERM, stopping: no new requests; in-flight ones finish or are abandoned");
             for (BackendService b : backends) {
                 b.stop();
             }
+            replicaServers.forEach(RpcServer::stop);
             jobs.close();
             if (notificationTransport != transport) {
                 notificationTransport.close();
@@ -151,7 +180,7 @@ public final class Main {
             String serviceHost = conf.serviceHost(backend);
             String host = serviceHost.substring(0, serviceHost.indexOf('@'));
             String cluster = conf.serviceCluster(backend).orElse(null);
-            VolumeDriver driver = backend.isEbsDriver() ? ebsDriver(conf, backend)
+            VolumeDriver driver = backend.isEbsDriver() ? ebsDriver(conf, backend, transport, replicaServers)
                     : new VolumeGroupCapacityDriver(new VolumeGroupCapacityDriver.Settings(
                     backend.name(), backend.volumeBackendName(), backend.volumeGroup(), backend.lvmType(),
                     backend.lvmMirrors(), "iSCSI", backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),

@@ -66,6 +66,16 @@ public final class DrbdPortAllocator {
      * @throws DrbdResourceFileException   a resource file cannot be read (nothing is allocated)
      */
     public synchronized DrbdSlot allocate(String resourceName) throws DriverException {
+        return allocate(resourceName, Set.of(), Set.of());
+    }
+
+    /**
+     * As {@link #allocate(String)}, and a new slot also avoids the given ports and minors: those
+     * the peer node already uses. Both nodes of a resource must use the same port and minor, and
+     * a node that is primary for some volumes and backup for others holds slots allocated by both.
+     */
+    public synchronized DrbdSlot allocate(String resourceName, Set<Integer> peerPorts, Set<Integer> peerMinors)
+            throws DriverException {
         DrbdNames.requireResourceName(resourceName);
         Map<String, DrbdSlot> onDisk = files.readSlots();
         // A file written since the slot was held is the truth from now on.
@@ -77,8 +87,8 @@ public final class DrbdPortAllocator {
         if (existing != null) {
             return existing;
         }
-        Set<Integer> usedPorts = new HashSet<>();
-        Set<Integer> usedMinors = new HashSet<>();
+        Set<Integer> usedPorts = new HashSet<>(peerPorts);
+        Set<Integer> usedMinors = new HashSet<>(peerMinors);
         for (DrbdSlot s : onDisk.values()) {
             usedPorts.add(s.port());
             usedMinors.add(s.minor());
@@ -97,6 +107,41 @@ public final class DrbdPortAllocator {
             }
         }
         throw new DrbdPortsExhaustedException(resourceName, startingPort, SLOT_COUNT, onDisk.size() + held.size());
+    }
+
+    /**
+     * Holds a slot the peer chose for a resource (the backup's side of {@link #allocate}): free
+     * when no resource file and no slot held in memory uses its port or its minor. Claiming again
+     * the slot the resource already has is a no-op.
+     *
+     * @throws DrbdSlotTakenException another resource uses the port or the minor, or this resource has another slot
+     */
+    public synchronized void claim(String resourceName, DrbdSlot slot) throws DriverException {
+        DrbdNames.requireResourceName(resourceName);
+        Map<String, DrbdSlot> taken = new HashMap<>(files.readSlots());
+        held.keySet().removeIf(taken::containsKey);
+        taken.putAll(held);
+        DrbdSlot mine = taken.remove(resourceName);
+        if (mine != null && !mine.equals(slot)) {
+            throw new DrbdSlotTakenException(resourceName, slot, resourceName, mine);
+        }
+        for (Map.Entry<String, DrbdSlot> e : taken.entrySet()) {
+            if (e.getValue().port() == slot.port() || e.getValue().minor() == slot.minor()) {
+                throw new DrbdSlotTakenException(resourceName, slot, e.getKey(), e.getValue());
+            }
+        }
+        held.put(resourceName, slot);
+    }
+
+    /** The first port of the range this allocator hands out. */
+    public int startingPort() {
+        return startingPort;
+    }
+
+    /** Whether {@code slot} is one this allocator could hand out (its port and minor in range, paired). */
+    public boolean inRange(DrbdSlot slot) {
+        int i = slot.port() - startingPort;
+        return i >= 0 && i < SLOT_COUNT && slot.minor() == minorBase + i;
     }
 
     /**

@@ -13,6 +13,7 @@ import org.ebsvolume.drivers.lvm.LogicalVolume;
 import org.ebsvolume.drivers.lvm.LvmNames;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.drivers.lvm.VolumeGroup;
+import org.ebsvolume.drivers.replication.ReplicatedVolumes;
 import org.ebsvolume.drivers.target.ChapCredentials;
 import org.ebsvolume.drivers.target.Connector;
 import org.ebsvolume.drivers.target.ExportRequest;
@@ -59,6 +60,8 @@ public final class EbsDriver implements VolumeDriver {
     private final BlockDeviceCopier copier;
     private final IscsiInitiator initiator;
     private final ImageCopier images;
+    /** Null when the backend has no replication_device: no volume is replicated. */
+    private final ReplicatedVolumes replication;
     private volatile boolean thin;
 
     /**
@@ -67,6 +70,13 @@ public final class EbsDriver implements VolumeDriver {
      */
     public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target, BlockDeviceCopier copier, IscsiInitiator initiator,
                      ImageCopier images) {
+        this(settings, vg, target, copier, initiator, images, null);
+    }
+
+    /** @param replication null without a replication_device: then no volume is replicated */
+    public EbsDriver(Settings settings, LvmVolumeGroup vg, IscsiTarget target, BlockDeviceCopier copier, IscsiInitiator initiator,
+                     ImageCopier images, ReplicatedVolumes replication) {
+        this.replication = replication;
         this.settings = settings;
         this.vg = vg;
         this.target = target;
@@ -112,9 +122,13 @@ public final class EbsDriver implements VolumeDriver {
             free = round2(info.freeBytes() / GIB);
             provisioned = round2(total - free);
         }
-        return new CapabilityReport(settings.volumeBackendName(), settings.hostname(), vg.name(), thin, settings.lvmMirrors(),
-                settings.reservedPercentage(), settings.maxOverSubscriptionRatio())
+        Map<String, Object> stats = new CapabilityReport(settings.volumeBackendName(), settings.hostname(), vg.name(), thin,
+                settings.lvmMirrors(), settings.reservedPercentage(), settings.maxOverSubscriptionRatio())
                 .stats(total, free, provisioned, lvs.size(), "up");
+        if (replication != null) {
+            CapabilityReport.addReplication(stats, replication.capabilities());
+        }
+        return stats;
     }
 
     private static double round2(double v) {
@@ -128,7 +142,7 @@ public final class EbsDriver implements VolumeDriver {
     @Override
     public Map<String, Object> createVolume(VolumeRef volume) throws DriverException {
         createEmpty(vg, thin, volume);
-        return created(volume);
+        return created(volume, ReplicatedVolumes.Content.BLANK);
     }
 
     private static void createEmpty(LvmVolumeGroup group, boolean thinVolume, VolumeRef volume) throws DriverException {
@@ -144,8 +158,25 @@ public final class EbsDriver implements VolumeDriver {
      * with the LV in place: the model update for Cinder's row. Replication hands the new LV to
      * DRBD here, so no creation path can forget it.
      */
-    private Map<String, Object> created(VolumeRef volume) {
-        return Map.of();
+    private Map<String, Object> created(VolumeRef volume) throws DriverException {
+        return created(volume, ReplicatedVolumes.Content.COPIED);
+    }
+
+    /**
+     * A replicated volume's LV goes under DRBD here; if that fails the LV is removed too (a
+     * managed LV is kept: it holds the user's data), so the volume ends {@code error} with
+     * nothing half-made.
+     */
+    private Map<String, Object> created(VolumeRef volume, ReplicatedVolumes.Content content) throws DriverException {
+        if (replication == null || !volume.replicated()) {
+            return Map.of();
+        }
+        if (content == ReplicatedVolumes.Content.MANAGED) {
+            return replication.replicate(volume, content);
+        }
+        Map<String, Object> update = new LinkedHashMap<>();
+        undoOnFailure(lvName(volume), () -> update.putAll(replication.replicate(volume, content)));
+        return update;
     }
 
     /**
@@ -206,7 +237,7 @@ public final class EbsDriver implements VolumeDriver {
             createEmpty(vg, thin, volume);
             undoOnFailure(name, () -> {
                 vg.activate(temporary);
-                copier.copy(vg.localPath(temporary), vg.localPath(name), source.sizeBytes(), thin);
+                copier.copy(vg.localPath(temporary), vg.localPath(name), dataBytes(sourceVolume, source), thin);
             });
         } finally {
             removeSnapshotLv(temporary);
@@ -214,8 +245,18 @@ public final class EbsDriver implements VolumeDriver {
         return created(volume);
     }
 
+    /** A volume's data in its LV: all of it, except the room behind a replicated volume's data that DRBD's metadata takes. */
+    private static long dataBytes(VolumeRef volume, LogicalVolume lv) {
+        return volume.replicated() && volume.sizeGb() > 0 ? Math.min(lv.sizeBytes(), volume.sizeGb() * GIB_BYTES) : lv.sizeBytes();
+    }
+
     @Override
     public void revertToSnapshot(VolumeRef volume, SnapshotRef snapshot) throws DriverException {
+        if (replication != null && replication.isReplicatedHere(volume)) {
+            // A merge rewrites the LV under DRBD: the backup would silently keep the newer data.
+            throw new DriverException("VolumeBackendAPIException", "volume " + volume.id()
+                    + " is replicated: reverting it to a snapshot is not supported yet");
+        }
         vg.revertToSnapshot(lvName(volume), LvmNames.snapshot(snapshot.id()));
     }
 
@@ -230,6 +271,12 @@ public final class EbsDriver implements VolumeDriver {
                                                        Map<String, Object> capabilities) throws DriverException {
         Object info = capabilities == null ? null : capabilities.get("location_info");
         String[] parts = info instanceof String text ? text.split(":", -1) : new String[0];
+        if (volume.replicated()) {
+            // The copy would land in another backend's VG, outside this backend's DRBD resource;
+            // the generic migration creates the destination through its own backend instead.
+            LOG.info("Volume {} is replicated; using generic migration to {}", volume.id(), destinationHost);
+            return Optional.empty();
+        }
         if (parts.length != 5 || !"LVMVolumeDriver".equals(parts[0]) || !settings.hostname().equals(parts[1])) {
             LOG.info("Volume {}: destination {} ({}) is not a volume group of this node; using generic migration",
                     volume.id(), destinationHost, info);
@@ -281,7 +328,7 @@ public final class EbsDriver implements VolumeDriver {
         java.nio.file.Path device = initiator.connect(destination);
         DriverException failure = null;
         try {
-            copier.copy(vg.localPath(name), device.toString(), lv.sizeBytes(), true);
+            copier.copy(vg.localPath(name), device.toString(), dataBytes(source, lv), true);
         } catch (DriverException e) {
             failure = e;
         } finally {
@@ -365,6 +412,12 @@ public final class EbsDriver implements VolumeDriver {
 
     @Override
     public String localPath(VolumeRef volume) throws DriverException {
+        if (replication != null && volume.replicated()) {
+            Optional<String> drbd = replication.exportDevice(volume);
+            if (drbd.isPresent()) {
+                return drbd.get();   // writes (an image copy) must reach the backup too
+            }
+        }
         return vg.localPath(lvName(volume));
     }
 
@@ -392,11 +445,17 @@ public final class EbsDriver implements VolumeDriver {
     public void deleteVolume(VolumeRef volume) throws DriverException {
         Optional<LogicalVolume> lv = vg.find(lvName(volume));
         if (lv.isEmpty()) {
+            if (replication != null && volume.replicated()) {
+                replication.delete(volume);
+            }
             LOG.warn("Volume {}: logical volume {} not found in {}; treating as deleted", volume.id(), lvName(volume), vg.name());
             return;
         }
         if (lv.get().hasSnapshots()) {
             throw new DriverException("VolumeIsBusy", "volume " + volume.id() + " has snapshots");
+        }
+        if (replication != null && volume.replicated()) {
+            replication.delete(volume);
         }
         if (wipes() && !lv.get().isThin()) {
             // A thin LV's blocks return to the pool and read back as zeros; a thick LV's extents
@@ -416,6 +475,10 @@ public final class EbsDriver implements VolumeDriver {
 
     @Override
     public void extendVolume(VolumeRef volume, int newSizeGb) throws DriverException {
+        if (replication != null && replication.isReplicatedHere(volume)) {
+            replication.extend(volume, newSizeGb);
+            return;
+        }
         vg.extend(lvName(volume), newSizeGb);
     }
 
@@ -446,7 +509,7 @@ public final class EbsDriver implements VolumeDriver {
         if (!lv.name().equals(lvName(volume))) {
             vg.rename(lv.name(), lvName(volume));
         }
-        return created(volume);
+        return created(volume, ReplicatedVolumes.Content.MANAGED);
     }
 
     @Override
@@ -479,7 +542,11 @@ public final class EbsDriver implements VolumeDriver {
     public Map<String, Object> createExport(VolumeRef volume, Map<String, Object> connector) throws DriverException {
         ChapCredentials chap = volume.providerAuth() != null
                 ? ChapCredentials.fromProviderAuth(volume.providerAuth()) : ChapCredentials.generate();
-        var result = target.createExport(new ExportRequest(volume.id(), lvName(volume), "/dev/" + vg.name() + "/" + lvName(volume),
+        String device = "/dev/" + vg.name() + "/" + lvName(volume);
+        if (replication != null && volume.replicated()) {
+            device = replication.exportDevice(volume).orElse(device);   // a replicated volume is served through DRBD
+        }
+        var result = target.createExport(new ExportRequest(volume.id(), lvName(volume), device,
                 chap, settings.targetPrefix(), settings.targetIp(), settings.secondaryIps(), settings.targetPort()));
         return result.modelUpdate();
     }

@@ -258,6 +258,30 @@ public final class LvmVolumeGroup {
         }
     }
 
+    /**
+     * Grows an LV to at least {@code minBytes} with {@code lvextend -L <bytes>b} (lvm rounds up to
+     * the extent size); an LV that is already that large is left alone. For room that is not
+     * whole GiB: DRBD's internal metadata behind a replicated volume's data. Unlike
+     * {@link #extend}, refuses an origin with snapshots instead of cycling its activation: the
+     * replicated volumes that use it are open by DRBD and cannot be deactivated.
+     *
+     * @return true when the LV was grown
+     */
+    public boolean growTo(String lvName, long minBytes) throws DriverException {
+        LvmNames.requireValidFullName(vg, lvName);
+        LogicalVolume lv = require(lvName);
+        if (lv.sizeBytes() >= minBytes) {
+            return false;
+        }
+        if (lv.hasSnapshots() && !lv.isThin()) {
+            throw new DriverException("VolumeIsBusy", "LV " + vg + "/" + lvName + " has snapshots: cannot grow it to "
+                    + minBytes + " bytes while it is active");
+        }
+        LOG.info("Growing LV {}/{} from {} to {} bytes", vg, lvName, lv.sizeBytes(), minBytes);
+        lvm("lvextend", "-L", minBytes + "b", vg + "/" + lvName);
+        return true;
+    }
+
     /** {@code lvrename <vg> <old> <new>} (Cinder: migration completion, manage existing). */
     public void rename(String oldName, String newName) throws DriverException {
         LvmNames.requireValidFullName(vg, oldName);

@@ -122,7 +122,8 @@ public final class VolumeRpcEndpoint {
         int size = row.get("size") == null ? 0 : ((Number) row.get("size")).intValue();
         String rs = (String) row.get("replication_status");
         return new VolumeRef(id, nameId, size, (String) row.get("host"), (String) row.get("provider_location"),
-                (String) row.get("provider_auth"), (String) row.get("volume_type_id"), "enabled".equals(rs));
+                (String) row.get("provider_auth"), (String) row.get("volume_type_id"),
+                org.ebsvolume.worker.replication.ReplicatedTypes.isReplicated(t, rs, (String) row.get("volume_type_id")));
     }
 
     private Map<String, Object> volumeRow(String id) throws SQLException {

@@ -1,0 +1,134 @@
+package org.ebsvolume.worker.replication;
+
+import org.ebsvolume.config.BackendConfig;
+import org.ebsvolume.config.CinderConfig;
+import org.ebsvolume.config.ReplicationDevice;
+import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.drbd.DrbdAdm;
+import org.ebsvolume.drivers.drbd.DrbdPortAllocator;
+import org.ebsvolume.drivers.drbd.DrbdProtocol;
+import org.ebsvolume.drivers.drbd.DrbdResourceFiles;
+import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
+import org.ebsvolume.drivers.replication.ReplicaHost;
+import org.ebsvolume.drivers.replication.ReplicatedVolumes;
+import org.ebsvolume.messaging.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Replication for one EBS backend with {@code replication_device} entries, built from its
+ * configuration: the primary's side ({@link ReplicatedVolumes}, towards the first device) and
+ * the backup's side ({@link ReplicaEndpoint}, serving every configured peer). A pair of hosts
+ * lists each other, with the same {@code secret}, so each is primary for its own volumes and
+ * backup for the other's.
+ */
+public final class BackendReplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendReplication.class);
+
+    /** A replica call (lvcreate, create-md, up through sudo) takes seconds; a backup that is down never answers. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
+    /** DRBD connects within a second or two on a LAN; TCG lab nodes need more. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DRBDADM_TIMEOUT = Duration.ofMinutes(2);
+
+    private final String backendId;
+    private final ReplicatedVolumes volumes;
+    private final ReplicaEndpoint endpoint;
+
+    private BackendReplication(String backendId, ReplicatedVolumes volumes, ReplicaEndpoint endpoint) {
+        this.backendId = backendId;
+        this.volumes = volumes;
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * The backend's replication, or empty when it has no {@code replication_device}. The config
+     * loader has already required {@code backend_id} and every device's {@code ip} and
+     * {@code secret}.
+     */
+    public static Optional<BackendReplication> of(CinderConfig conf, BackendConfig backend, CommandRunner runner, LvmVolumeGroup vg,
+                                                  Transport transport) throws DriverException {
+        if (!backend.replicationEnabled()) {
+            return Optional.empty();
+        }
+        String ownId = backend.backendId().orElseThrow();
+        Map<String, String> secrets = new LinkedHashMap<>();
+        Map<String, String> addresses = new LinkedHashMap<>();
+        for (ReplicationDevice d : backend.replicationDevices()) {
+            secrets.put(d.backendId(), d.secret().orElseThrow());
+            addresses.put(d.backendId(), d.ip().orElseThrow());
+        }
+        ReplicationDevice target = backend.replicationDevices().get(0);
+        if (backend.replicationDevices().size() > 1) {
+            LOG.warn("Backend {}: {} replication devices configured; volumes are replicated to the first one ({}) only,"
+                    + " the others are served as peers", backend.name(), backend.replicationDevices().size(), target.backendId());
+        }
+        ReplicaAuth auth = new ReplicaAuth(ownId, secrets, Clock.systemUTC());
+        DrbdResourceFiles files = new DrbdResourceFiles(Path.of(DrbdResourceFiles.DEFAULT_DIRECTORY));
+        DrbdAdm drbd = new DrbdAdm(runner, files, DRBDADM_TIMEOUT);
+        DrbdPortAllocator ports = new DrbdPortAllocator(files, backend.replicationStartingPort());
+        String hostname = nodeName(conf);
+        ReplicaClient client = new ReplicaClient(target.backendId(), auth, transport.client(ReplicaEndpoint.target(target.backendId())),
+                CALL_TIMEOUT);
+        ReplicatedVolumes volumes = new ReplicatedVolumes(new ReplicatedVolumes.Settings(hostname, backend.backendIp(),
+                DrbdProtocol.fromLetter(backend.replicationMode().drbdProtocol()), backend.replicationResyncRateKib(),
+                target.ip().orElseThrow(), CONNECT_TIMEOUT), vg, drbd, ports, client);
+        ReplicaHost host = new ReplicaHost(new ReplicaHost.Settings(hostname, backend.backendIp()), vg,
+                () -> makesThinVolumes(backend, vg), drbd, ports);
+        LOG.info("Backend {}: replicating as {} from {} ({}) to {} at {} with DRBD protocol {}; serving replica calls from {}",
+                backend.name(), ownId, hostname, backend.backendIp(), target.backendId(), target.ip().orElseThrow(),
+                backend.replicationMode().drbdProtocol(), secrets.keySet());
+        return Optional.of(new BackendReplication(ownId, volumes, new ReplicaEndpoint(auth, host, addresses)));
+    }
+
+    /** The EBS driver's decision, repeated for the replicas this backend keeps. */
+    private static boolean makesThinVolumes(BackendConfig backend, LvmVolumeGroup vg) {
+        if ("thin".equals(backend.lvmType())) {
+            return true;
+        }
+        try {
+            return "auto".equals(backend.lvmType()) && vg.find(vg.thinPoolName()).isPresent();
+        } catch (DriverException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code uname -n}: drbdadm picks the {@code on} section with this name. Cinder's {@code host}
+     * is often the same, but need not be.
+     */
+    static String nodeName(CinderConfig conf) {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read the node name from /proc/sys/kernel/hostname ({}); using host = {}", e.getMessage(), conf.host());
+        }
+        return conf.host();
+    }
+
+    public String backendId() {
+        return backendId;
+    }
+
+    public ReplicatedVolumes volumes() {
+        return volumes;
+    }
+
+    public ReplicaEndpoint endpoint() {
+        return endpoint;
+    }
+}

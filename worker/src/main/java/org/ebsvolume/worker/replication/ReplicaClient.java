@@ -1,0 +1,113 @@
+package org.ebsvolume.worker.replication;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.drivers.replication.ReplicaFacts;
+import org.ebsvolume.drivers.replication.ReplicaPeer;
+import org.ebsvolume.drivers.replication.ReplicaPeerException;
+import org.ebsvolume.drivers.replication.ReplicaRequest;
+import org.ebsvolume.drivers.replication.ReplicaSide;
+import org.ebsvolume.messaging.MessageContext;
+import org.ebsvolume.messaging.MessagingException;
+import org.ebsvolume.messaging.MessagingTimeoutException;
+import org.ebsvolume.messaging.RemoteException;
+import org.ebsvolume.messaging.RpcClient;
+import org.ebsvolume.messaging.wire.PythonJson;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The primary's {@link ReplicaPeer} over the broker: signed calls ({@link ReplicaAuth}) to the
+ * backup's {@link ReplicaEndpoint} (topic {@value ReplicaEndpoint#TOPIC}, server = the backup's
+ * {@code backend_id}). A backup that does not answer within the timeout is unreachable.
+ */
+public final class ReplicaClient implements ReplicaPeer {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final String peer;
+    private final ReplicaAuth auth;
+    private final RpcClient client;
+    private final Duration timeout;
+
+    /** @param client an RPC client of any target: it is narrowed to the peer's replica server */
+    public ReplicaClient(String peerBackendId, ReplicaAuth auth, RpcClient client, Duration timeout) {
+        this.peer = Objects.requireNonNull(peerBackendId, "peerBackendId");
+        this.auth = Objects.requireNonNull(auth, "auth");
+        this.client = client.prepare(t -> ReplicaEndpoint.target(peerBackendId).withVersion(ReplicaEndpoint.VERSION))
+                .withTimeout(timeout);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String backendId() {
+        return peer;
+    }
+
+    @Override
+    public ReplicaFacts state(String volumeId, String resource) throws ReplicaPeerException {
+        Map<String, Object> r = call("replica_state", volume(volumeId, resource));
+        return parse("replica_state", () -> ReplicaFacts.fromMap(r));
+    }
+
+    @Override
+    public ReplicaSide prepare(ReplicaRequest request) throws ReplicaPeerException {
+        Map<String, Object> r = call("replica_prepare", request.toArgs());
+        return parse("replica_prepare", () -> ReplicaSide.fromMap(r));
+    }
+
+    @Override
+    public void resize(String volumeId, String resource, int sizeGb) throws ReplicaPeerException {
+        Map<String, Object> args = volume(volumeId, resource);
+        args.put("size_gb", sizeGb);
+        call("replica_resize", args);
+    }
+
+    @Override
+    public void remove(String volumeId, String resource) throws ReplicaPeerException {
+        call("replica_remove", volume(volumeId, resource));
+    }
+
+    private static Map<String, Object> volume(String volumeId, String resource) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("volume_id", volumeId);
+        a.put("resource", resource);
+        return a;
+    }
+
+    private Map<String, Object> call(String method, Map<String, Object> args) throws ReplicaPeerException {
+        ObjectNode signed = auth.sign(peer, method, PythonJson.MAPPER.valueToTree(args));
+        JsonNode reply;
+        try {
+            reply = client.call(MessageContext.empty(), method, PythonJson.MAPPER.convertValue(signed, MAP));
+        } catch (MessagingTimeoutException e) {
+            throw new ReplicaPeerException(peer, method, "no answer within " + timeout.toSeconds()
+                    + " s: the backup's worker is down or not serving " + ReplicaEndpoint.target(peer), e);
+        } catch (RemoteException e) {
+            throw new ReplicaPeerException(peer, method, e.failure().className() + ": " + e.failure().message(), e);
+        } catch (MessagingException e) {
+            throw new ReplicaPeerException(peer, method, e.getMessage(), e);
+        }
+        if (reply == null || !reply.isObject()) {
+            throw new ReplicaPeerException(peer, method, "unexpected reply " + reply, null);
+        }
+        return PythonJson.MAPPER.convertValue(reply, MAP);
+    }
+
+    private interface Parse<T> {
+        T get();
+    }
+
+    private <T> T parse(String method, Parse<T> parse) throws ReplicaPeerException {
+        try {
+            return parse.get();
+        } catch (RuntimeException e) {
+            throw new ReplicaPeerException(peer, method, "unreadable reply: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.ebsvolume.worker.replication;
+
+import org.ebsvolume.worker.db.ResourceTables;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * Whether a volume is to be replicated. Cinder's API leaves a new volume's
+ * {@code replication_status} empty (replication v2.1: the driver's create model update sets it),
+ * so for a volume without one the volume type decides: extra spec {@code replication_enabled}
+ * = {@code <is> True}, as Cinder's {@code volume_utils.is_replicated_spec} reads it. A volume
+ * with a status is replicated when it says {@code enabled}.
+ */
+public final class ReplicatedTypes {
+
+    public static final String SPEC = "replication_enabled";
+
+    private ReplicatedTypes() {
+    }
+
+    public static boolean isReplicatedSpec(Map<String, String> extraSpecs) {
+        String v = extraSpecs == null ? null : extraSpecs.get(SPEC);
+        return v != null && v.strip().equalsIgnoreCase("<is> True");
+    }
+
+    /**
+     * @throws IllegalStateException the type's extra specs cannot be read: guessing "not
+     *                               replicated" would create an unreplicated volume of a replicated type
+     */
+    public static boolean isReplicated(ResourceTables tables, String replicationStatus, String volumeTypeId) {
+        if (replicationStatus != null) {
+            return "enabled".equals(replicationStatus);
+        }
+        if (volumeTypeId == null) {
+            return false;
+        }
+        try {
+            return isReplicatedSpec(tables.volumeTypeExtraSpecs(volumeTypeId));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the extra specs of volume type " + volumeTypeId + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.ebsvolume.worker.replication;
+
+import org.ebsvolume.worker.testing.CliResult;
+import org.ebsvolume.worker.testing.ControlPlane;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The lab for the replication test: lab/lab.sh with this suite's own run directory and ports
+ * ({@code EBS_LAB_RUN=/tmp/ebs-lab-repl}, {@code EBS_LAB_PORT_BASE=27000} unless
+ * {@code -Debs.lab.run} / {@code -Debs.lab.portBase} say otherwise), and the worker deployed into
+ * a node as a systemd unit running this build's classes. Argument lists only, no shell strings
+ * built from data (the few {@code bash -c} scripts take their values as positional arguments).
+ */
+final class ReplicationLab {
+
+    static final String HOME = "/opt/ebs-volume";
+    static final String CONF = "/etc/cinder/cinder.conf";
+    static final String LOG_DIR = "/var/log/ebs-volume";
+    static final String UNIT = "ebs-volume";
+    private static final List<String> TEST_ONLY = List.of("/org/junit/", "/org/opentest4j/", "/org/apiguardian/",
+            "/org/assertj/", "/net/bytebuddy/", "/org/awaitility/", "/org/hamcrest/", "/org/apache/maven/surefire/",
+            "/target/surefire/");
+
+    private final Path root = ControlPlane.repoRoot();
+    private final Map<String, String> env = new LinkedHashMap<>();
+
+    ReplicationLab() {
+        env.put("EBS_LAB_RUN", System.getProperty("ebs.lab.run", "/tmp/ebs-lab-repl"));
+        env.put("EBS_LAB_PORT_BASE", System.getProperty("ebs.lab.portBase", "27000"));
+        env.put("EBS_LAB_LIFETIME", "5400");
+    }
+
+    CliResult lab(Duration timeout, String... args) {
+        List<String> argv = new ArrayList<>(List.of("/bin/bash", root.resolve("lab/lab.sh").toString()));
+        argv.addAll(List.of(args));
+        Map<String, String> e = new LinkedHashMap<>(System.getenv());
+        e.putAll(env);
+        return ControlPlane.exec(argv, e, root, timeout, false);
+    }
+
+    CliResult exec(String node, String... argv) {
+        List<String> args = new ArrayList<>(List.of("exec", node));
+        args.addAll(List.of(argv));
+        return lab(Duration.ofMinutes(5), args.toArray(String[]::new));
+    }
+
+    String execOk(String node, String... argv) {
+        return exec(node, argv).requireSuccess().stdout();
+    }
+
+    String ip(String node) {
+        return lab(Duration.ofSeconds(30), "ip", node).requireSuccess().stdout().strip();
+    }
+
+    void push(String node, Path local, String remote) {
+        lab(Duration.ofMinutes(5), "push", node, local.toString(), remote).requireSuccess();
+    }
+
+    /** The worker's runtime classpath (this JVM's, without test classes and frameworks) and a java.args file, into {@value #HOME}. */
+    void deployWorker(String node) {
+        Path staging = root.resolve("worker/target/lab-repl-deploy");
+        List<String> nodeEntries = new ArrayList<>();
+        try {
+            deleteTree(staging);
+            Files.createDirectories(staging.resolve("lib"));
+            Files.createDirectories(staging.resolve("modules"));
+            int n = 0;
+            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                Path p = Path.of(e).toAbsolutePath().normalize();
+                String s = p.toString();
+                if (e.isBlank() || s.endsWith("/test-classes") || TEST_ONLY.stream().anyMatch(s::contains) || !Files.exists(p)) {
+                    continue;
+                }
+                String name = (n++) + "-" + p.getFileName();
+                if (Files.isDirectory(p)) {
+                    copyTree(p, staging.resolve("modules").resolve(name));
+                    nodeEntries.add(HOME + "/modules/" + name);
+                } else {
+                    Files.copy(p, staging.resolve("lib").resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                    nodeEntries.add(HOME + "/lib/" + name);
+                }
+            }
+            List<String> args = new ArrayList<>(List.of("-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            args.add("-cp");
+            args.add(String.join(":", nodeEntries));
+            Files.write(staging.resolve("java.args"), args, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        execOk(node, "rm", "-rf", HOME);
+        push(node, staging, HOME);
+    }
+
+    void writeConfig(String node, String text) {
+        try {
+            Path local = Files.createTempFile("lab-repl-" + node, ".conf");
+            Files.writeString(local, text);
+            execOk(node, "mkdir", "-p", "/etc/cinder", LOG_DIR, "/var/lib/cinder");
+            push(node, local, CONF);
+            Files.delete(local);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void startWorker(String node) {
+        stopWorker(node);
+        execOk(node, "systemd-run", "--unit=" + UNIT, "--description=ebs-volume (replication lab)",
+                "--property=StandardOutput=append:" + LOG_DIR + "/console.log",
+                "--property=StandardError=append:" + LOG_DIR + "/console.log",
+                "--property=KillMode=mixed", "--property=TimeoutStopSec=60",
+                "/usr/bin/java", "@" + HOME + "/java.args", "org.ebsvolume.worker.Main", "--config-file", CONF);
+    }
+
+    void stopWorker(String node) {
+        exec(node, "systemctl", "stop", UNIT);
+        exec(node, "systemctl", "reset-failed", UNIT);
+    }
+
+    String workerLog(String node) {
+        CliResult r = exec(node, "bash", "-c", "tail -n 120 \"$1\"/ebs-volume.log; tail -n 40 \"$1\"/console.log", "log", LOG_DIR);
+        return "===== " + node + " worker log\n" + r.stdout() + r.stderr();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

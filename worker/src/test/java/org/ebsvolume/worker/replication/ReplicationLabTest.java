@@ -1,0 +1,382 @@
+package org.ebsvolume.worker.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ebsvolume.drivers.drbd.DrbdConnectionState;
+import org.ebsvolume.drivers.drbd.DrbdDiskState;
+import org.ebsvolume.drivers.drbd.DrbdHealth;
+import org.ebsvolume.drivers.drbd.DrbdResourceState;
+import org.ebsvolume.drivers.drbd.DrbdRole;
+import org.ebsvolume.drivers.drbd.DrbdStatusParser;
+import org.ebsvolume.worker.testing.CinderDb;
+import org.ebsvolume.worker.testing.CliResult;
+import org.ebsvolume.worker.testing.ControlPlane;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replication on real kernels: two lab nodes ({@code nodec}, {@code noded}, DRBD 8.4.11, LVM
+ * thin), a Java worker in each against the real Cinder control plane on the host, each the other's
+ * backup ({@code replication_device} with a shared secret). A volume of a replicated type is
+ * created with the real {@code cinder} CLI on nodec and must come out as one DRBD resource,
+ * Connected, UpToDate on both nodes, nodec Primary; data written on nodec is read back on noded
+ * after a manual demote/promote; extend grows both sides; delete leaves no LV, resource file or
+ * port on either node. A backup whose worker is down makes the create end {@code error} with
+ * nothing left behind.
+ *
+ * <p>Needs root and the lab; excluded by default (tag {@code lab}). The control plane and the lab
+ * CPU are shared, so run it under the lab lock:
+ * <pre>
+ * flock /tmp/ebs-lab-stage.lock mvn -B -ntp -pl worker -am test -Dgroups=replication-lab -DexcludedGroups=
+ * </pre>
+ * (its own tag selects it alone across the reactor; {@code -Dtest} would fail the upstream
+ * modules, which have no such test).
+ * {@code -Debs.lab.keep=true} leaves the nodes up afterwards (otherwise {@code lab.sh clean}).
+ */
+@Tag("lab")
+@Tag("replication-lab")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationLabTest {
+
+    private static final String NODEC = "nodec";
+    private static final String NODED = "noded";
+    private static final String VG = "cinder-volumes";
+    private static final String SECRET = "lab-replication-secret-0123456789";
+    private static final int STARTING_PORT = 7789;
+    private static final Duration OPERATION = Duration.ofMinutes(4);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ReplicationLab lab = new ReplicationLab();
+    private ControlPlane cp;
+    private CinderDb db;
+    private String ipC;
+    private String ipD;
+
+    private String volumeId;
+    private int minor;
+    private String checksum;
+
+    @BeforeAll
+    void bootTwoNodesStartTheControlPlaneAndAWorkerOnEach() {
+        CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
+                "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2"), "--reset-db"));
+        lab.lab(Duration.ofMinutes(15), "up", NODEC, NODED).requireSuccess();
+        try {
+            cp = plane.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+        }
+        db = cp.db();
+        ipC = lab.ip(NODEC);
+        ipD = lab.ip(NODED);
+        for (String node : List.of(NODEC, NODED)) {
+            lab.stopWorker(node);
+            // A reused node starts from empty storage too: the cinder DB was reset.
+            lab.exec(node, "bash", "-c", "for r in /etc/drbd.d/ebs-*.res; do [ -e \"$r\" ] || continue; n=${r##*/ebs-}; "
+                    + "drbdadm down \"${n%.res}\"; rm -f \"$r\"; done; vgremove -q -ff -y \"$1\" 2>/dev/null; true", "wipe", VG);
+            lab.execOk(node, "bash", "-c", "vgs \"$1\" >/dev/null 2>&1 || { pvcreate -q -y /dev/vdb && vgcreate -q \"$1\" /dev/vdb; }",
+                    "vg", VG);
+            lab.deployWorker(node);
+        }
+        lab.writeConfig(NODEC, config(NODEC, ipC, NODED, ipD));
+        lab.writeConfig(NODED, config(NODED, ipD, NODEC, ipC));
+        lab.startWorker(NODEC);
+        lab.startWorker(NODED);
+        awaitServicesUp();
+        cp.cinder("type-create", "replicated").requireSuccess();
+        cp.cinder("type-key", "replicated", "set", "volume_backend_name=ebs-" + NODEC, "replication_enabled=<is> True").requireSuccess();
+    }
+
+    private String config(String node, String ip, String peer, String peerIp) {
+        return """
+                [DEFAULT]
+                host = %1$s
+                my_ip = %2$s
+                transport_url = rabbit://guest:guest@10.0.2.2:5672/
+                enabled_backends = ebs
+                report_interval = 5
+                service_down_time = 30
+                backend_stats_polling_interval = 10
+                debug = true
+                log_dir = %5$s
+                state_path = /var/lib/cinder
+                [database]
+                connection = mysql+pymysql://cinder:cinder@10.0.2.2:3306/cinder
+                [ebs]
+                volume_driver = cinder.volume.drivers.ebs.EBSDriver
+                volume_backend_name = ebs-%1$s
+                volume_group = %6$s
+                lvm_type = thin
+                target_helper = lioadm
+                target_ip_address = %2$s
+                backend_id = %1$s
+                backend_ip = %2$s
+                replication_mode = full-sync
+                replication_resync_rate = 100M
+                replication_starting_port = %7$d
+                replication_device = backend_id:%3$s,ip:%4$s,volume_group:%6$s,secret:%8$s
+                """.formatted(node, ip, peer, peerIp, ReplicationLab.LOG_DIR, VG, STARTING_PORT, SECRET);
+    }
+
+    private void awaitServicesUp() {
+        awaitTrue("both workers up with replication enabled", Duration.ofMinutes(5), () -> {
+            for (String node : List.of(NODEC, NODED)) {
+                if (!cp.serviceState("cinder-volume", node + "@ebs").map("up"::equals).orElse(false)) {
+                    return false;
+                }
+            }
+            String pools = cp.cinder("get-pools", "--detail").stdout();
+            return pools.contains("replication_enabled") && pools.contains(NODEC + "@ebs#ebs-" + NODEC)
+                    && pools.contains(NODED + "@ebs#ebs-" + NODED);
+        });
+    }
+
+    @AfterAll
+    void stopWorkersAndCleanTheLab() {
+        if (db != null) {
+            db.close();
+        }
+        for (String node : List.of(NODEC, NODED)) {
+            System.out.println(lab.workerLog(node));
+            lab.stopWorker(node);
+        }
+        if (!Boolean.getBoolean("ebs.lab.keep")) {
+            lab.lab(Duration.ofMinutes(5), "clean");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void capabilitiesNameTheBackupAndTheServicesAreReplicationEnabled() {
+        String pools = cp.cinder("get-pools", "--detail").requireSuccess().stdout();
+        assertThat(pools).contains("replication_targets", "['" + NODED + "']", "replication_type", "sync");
+        assertThat(pools).doesNotContain(SECRET);
+        Map<String, Object> service = db.single("SELECT replication_status FROM services WHERE host = ? AND deleted = 0", NODEC + "@ebs");
+        assertThat(service.get("replication_status")).isEqualTo("enabled");
+    }
+
+    @Test
+    @Order(2)
+    void aReplicatedVolumeIsPrimaryOnNodecAndUpToDateOnBothNodes() throws Exception {
+        volumeId = createVolume("repl-1", 1);
+        Map<String, Object> row = db.single("SELECT host, replication_status, replication_driver_data FROM volumes WHERE id = ?", volumeId);
+        assertThat(row.get("host")).isEqualTo(NODEC + "@ebs#ebs-" + NODEC);
+        assertThat(row.get("replication_status")).isEqualTo("enabled");
+        JsonNode data = JSON.readTree((String) row.get("replication_driver_data"));
+        assertThat(data.path("backend_id").asText()).isEqualTo(NODED);
+        assertThat(data.path("port").asInt()).isEqualTo(STARTING_PORT);
+        minor = data.path("minor").asInt();
+
+        DrbdResourceState c = awaitState(NODEC, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        DrbdResourceState d = awaitState(NODED, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        assertThat(c.role()).isEqualTo(DrbdRole.PRIMARY);
+        assertThat(d.role()).isEqualTo(DrbdRole.SECONDARY);
+        assertThat(c.onlyPeer().orElseThrow().connection()).isEqualTo(DrbdConnectionState.CONNECTED);
+        assertThat(d.device().orElseThrow().disk()).isEqualTo(DrbdDiskState.UP_TO_DATE);
+        // A blank volume on thin LVs on both nodes skipped the initial sync: nothing was resynced.
+        String log = lab.execOk(NODEC, "grep", "-c", "initial sync skipped", ReplicationLab.LOG_DIR + "/ebs-volume.log");
+        assertThat(Integer.parseInt(log.strip())).isGreaterThanOrEqualTo(1);
+        for (String node : List.of(NODEC, NODED)) {
+            assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).contains(resource());
+            assertThat(lab.execOk(node, "cat", "/etc/drbd.d/ebs-" + resource() + ".res")).contains("protocol C;", "on \"nodec\"",
+                    "on \"noded\"", "address " + ipC + ":" + STARTING_PORT, "address " + ipD + ":" + STARTING_PORT);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void dataWrittenOnThePrimaryIsReadOnTheBackupAfterDemoteAndPromote() {
+        String device = "/dev/drbd" + minor;
+        lab.execOk(NODEC, "dd", "if=/dev/urandom", "of=/root/data", "bs=1M", "count=8", "status=none");
+        checksum = lab.execOk(NODEC, "sha256sum", "/root/data").split(" ")[0];
+        lab.execOk(NODEC, "dd", "if=/root/data", "of=" + device, "bs=1M", "oflag=direct", "status=none");
+        lab.execOk(NODEC, "drbdadm", "secondary", resource());
+        lab.execOk(NODED, "drbdadm", "primary", resource());
+        String read = lab.execOk(NODED, "bash", "-c", "dd if=\"$1\" bs=1M count=8 iflag=direct status=none | sha256sum", "read", device);
+        assertThat(read.split(" ")[0]).isEqualTo(checksum);
+        // and back, as it was: nodec Primary
+        lab.execOk(NODED, "drbdadm", "secondary", resource());
+        lab.execOk(NODEC, "drbdadm", "primary", resource());
+        assertThat(awaitState(NODEC, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE).role()).isEqualTo(DrbdRole.PRIMARY);
+    }
+
+    @Test
+    @Order(4)
+    void extendGrowsBothSidesAndTheDrbdDevice() {
+        cp.cinder("extend", volumeId, "2").requireSuccess();
+        awaitTrue("volume extended", OPERATION, () -> "available".equals(status(volumeId))
+                && ((Number) db.single("SELECT size FROM volumes WHERE id = ?", volumeId).get("size")).intValue() == 2);
+        for (String node : List.of(NODEC, NODED)) {
+            long lvBytes = Long.parseLong(lab.execOk(node, "lvs", "--noheadings", "--units", "b", "--nosuffix", "-o", "lv_size",
+                    VG + "/" + resource()).strip());
+            assertThat(lvBytes).as(node).isGreaterThan(2L << 30);
+        }
+        long deviceBytes = Long.parseLong(lab.execOk(NODEC, "blockdev", "--getsize64", "/dev/drbd" + minor).strip());
+        assertThat(deviceBytes).isGreaterThanOrEqualTo(2L << 30);
+        String read = lab.execOk(NODEC, "bash", "-c", "dd if=\"$1\" bs=1M count=8 iflag=direct status=none | sha256sum", "read",
+                "/dev/drbd" + minor);
+        assertThat(read.split(" ")[0]).isEqualTo(checksum);
+    }
+
+    @Test
+    @Order(5)
+    void deleteLeavesNoLvResourceOrPortOnEitherNode() {
+        deleteVolume(volumeId);
+        assertNothingLeft(resource());
+    }
+
+    @Test
+    @Order(6)
+    void aCloneIsFullySyncedFromThePrimary() {
+        String source = createVolume("repl-src", 1);
+        String clone = createVolume("repl-clone", 1, "--source-volid", source);
+        awaitState(NODED, "volume-" + clone, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        String log = lab.execOk(NODEC, "grep", "-c", "full sync from this node", ReplicationLab.LOG_DIR + "/ebs-volume.log");
+        assertThat(Integer.parseInt(log.strip())).isGreaterThanOrEqualTo(1);
+        deleteVolume(clone);
+        deleteVolume(source);
+        assertNothingLeft("volume-" + clone);
+        assertNothingLeft("volume-" + source);
+    }
+
+    @Test
+    @Order(7)
+    void anUnreachableBackupLeavesTheVolumeInErrorAndNothingBehind() {
+        lab.stopWorker(NODED);
+        String id = createVolumeExpecting("repl-nobackup", "error", Duration.ofMinutes(5));
+        assertNothingLeftOn(NODEC, "volume-" + id);
+        assertThat(lab.execOk(NODEC, "grep", "-c", "could not be replicated to " + NODED, ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
+                .isNotEqualTo("0");
+        lab.startWorker(NODED);
+        cp.cinder("delete", id).requireSuccess();
+        awaitTrue("errored volume deleted", OPERATION, () -> db.query("SELECT id FROM volumes WHERE id = ? AND deleted = 0", id).isEmpty());
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private String resource() {
+        return "volume-" + volumeId;
+    }
+
+    private String createVolume(String name, int sizeGb, String... more) {
+        String id = create(name, sizeGb, more);
+        awaitTrue("volume " + name + " available", OPERATION, () -> {
+            String s = status(id);
+            if ("error".equals(s)) {
+                throw new AssertionError("volume " + name + " went to error\n" + lab.workerLog(NODEC) + lab.workerLog(NODED));
+            }
+            return "available".equals(s);
+        });
+        return id;
+    }
+
+    private String createVolumeExpecting(String name, String expected, Duration timeout) {
+        String id = create(name, 1);
+        awaitTrue("volume " + name + " " + expected, timeout, () -> expected.equals(status(id)));
+        return id;
+    }
+
+    private String create(String name, int sizeGb, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("create", "--volume-type", "replicated", "--name", name));
+        args.addAll(List.of(more));
+        args.add(Integer.toString(sizeGb));
+        CliResult r = cp.cinder(args.toArray(String[]::new)).requireSuccess();
+        return r.stdoutLines().stream().filter(l -> l.matches("\\|\\s+id\\s+\\|.*")).findFirst()
+                .map(l -> l.split("\\|")[2].strip()).orElseThrow(() -> new AssertionError("no id in\n" + r.describe()));
+    }
+
+    private void deleteVolume(String id) {
+        cp.cinder("delete", id).requireSuccess();
+        awaitTrue("volume " + id + " deleted", OPERATION, () -> {
+            if ("error_deleting".equals(status(id))) {
+                throw new AssertionError("delete failed\n" + lab.workerLog(NODEC) + lab.workerLog(NODED));
+            }
+            return db.query("SELECT id FROM volumes WHERE id = ? AND deleted = 0", id).isEmpty();
+        });
+    }
+
+    private String status(String id) {
+        List<Map<String, Object>> rows = db.query("SELECT status FROM volumes WHERE id = ?", id);
+        return rows.isEmpty() ? null : (String) rows.get(0).get("status");
+    }
+
+    private void assertNothingLeft(String res) {
+        assertNothingLeftOn(NODEC, res);
+        assertNothingLeftOn(NODED, res);
+    }
+
+    private void assertNothingLeftOn(String node, String res) {
+        assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).as(node + " LVs").doesNotContain(res);
+        assertThat(lab.exec(node, "test", "-e", "/etc/drbd.d/ebs-" + res + ".res").ok()).as(node + " resource file").isFalse();
+        assertThat(lab.exec(node, "drbdsetup", "events2", "--now", res).stdout()).as(node + " kernel resource").doesNotContain(res);
+        assertThat(lab.execOk(node, "ss", "-Htan")).as(node + " DRBD port").doesNotContain(":" + STARTING_PORT + " ");
+    }
+
+    private DrbdResourceState awaitState(String node, Predicate<DrbdResourceState> done) {
+        return awaitState(node, resource(), done);
+    }
+
+    private DrbdResourceState awaitState(String node, String res, Predicate<DrbdResourceState> done) {
+        DrbdResourceState[] last = new DrbdResourceState[1];
+        String[] raw = new String[1];
+        try {
+            awaitTrue(node + " " + res + " state", OPERATION, () -> {
+                CliResult r = lab.exec(node, "drbdadm", "status", res);
+                raw[0] = r.stdout() + r.stderr();
+                if (!r.ok()) {
+                    return false;
+                }
+                last[0] = DrbdStatusParser.parse(r.stdout()).get(res);
+                return last[0] != null && done.test(last[0]);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlast drbdadm status on " + node + ":\n" + raw[0], e);
+        }
+        System.out.println(node + "$ drbdadm status " + res + "\n" + raw[0]);
+        return last[0];
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitTrue(String what, Duration timeout, Check check) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception lastError = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Exception e) {
+                lastError = e;
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what, lastError);
+    }
+}
