@@ -123,6 +123,6 @@ public interface VolumeDriver {
     void thawBackend() throws DriverException;
 
     private DriverException unsupported(String what) {
-        return new DriverException("VolumeBackendAPIException", what + " is not supported by " + getClass().getSimpleName());
+        return DriverException.unsupported(what, getClass().getSimpleName());
     }
 }
