@@ -108,6 +108,16 @@ public final class ServiceJobs implements AutoCloseable {
         task.run(clock.instant());
     }
 
+    /** Stops firing {@code name} (a run in progress finishes); unknown names are ignored. */
+    public void cancel(String name) {
+        tasks.remove(name);
+        try {
+            scheduler.deleteJob(new JobKey(name));
+        } catch (SchedulerException e) {
+            LOG.warn("Cancelling job {}: {}", name, e.getMessage());
+        }
+    }
+
     public boolean isScheduled(String name) {
         try {
             return scheduler.checkExists(new JobKey(name));

@@ -15,6 +15,7 @@ import org.ebsvolume.worker.db.ServiceIdentity;
 import org.ebsvolume.worker.db.ServiceRow;
 import org.ebsvolume.worker.db.ServiceTable;
 import org.ebsvolume.worker.rpc.BackendContext;
+import org.ebsvolume.worker.rpc.ReplicationControl;
 import org.ebsvolume.worker.rpc.VolumeRpcEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,16 @@ public final class BackendService {
 
     /** What differs between backends. */
     public record Plan(String backendName, String hostName, String clusterName, ServiceIdentity identity,
-                       VolumeDriver driver, Duration reportInterval, Duration statsInterval) {
+                       VolumeDriver driver, Duration reportInterval, Duration statsInterval, ReplicationControl replication) {
+
+        public Plan(String backendName, String hostName, String clusterName, ServiceIdentity identity,
+                    VolumeDriver driver, Duration reportInterval, Duration statsInterval) {
+            this(backendName, hostName, clusterName, identity, driver, reportInterval, statsInterval, null);
+        }
+
+        Plan withReplication(ReplicationControl control) {
+            return new Plan(backendName, hostName, clusterName, identity, driver, reportInterval, statsInterval, control);
+        }
     }
 
     private final Plan plan;
@@ -47,6 +57,7 @@ public final class BackendService {
     private final List<RpcServer> servers = new ArrayList<>();
     private volatile boolean driverInitialized;
     private CapabilityReporter reporter;
+    private ServiceJobs jobs;
 
     private BackendService(Plan plan, CinderDatabase db) {
         this.plan = plan;
@@ -64,6 +75,7 @@ public final class BackendService {
     private void startUp(CinderDatabase db, Transport transport, ServiceJobs jobs, Notifier notifier,
                          RpcServerSettings rpcSettings) throws Exception {
         ServiceIdentity me = plan.identity();
+        this.jobs = jobs;
         row.set(services.registerOrReuse(me));
         initializeDriver();
         new StartupReconciler(me.host(), row.get().id(), tables, plan.driver()).run();
@@ -72,7 +84,7 @@ public final class BackendService {
         reporter.publish();
 
         BackendContext ctx = new BackendContext(plan.backendName(), me, row::get, plan.driver(), tables, services,
-                reporter::current, reporter::publish, notifier, this::cleanup, transport::client);
+                reporter::current, reporter::publish, notifier, this::cleanup, transport::client, plan.replication());
         var endpoints = List.of(new VolumeRpcEndpoint(ctx).endpoint());
         servers.add(transport.serve(Target.topic("cinder-volume").withServer(me.host()), endpoints, rpcSettings));
         servers.add(transport.serve(Target.topic("cinder-volume." + me.host()).withServer(plan.hostName()), endpoints, rpcSettings));
@@ -87,8 +99,8 @@ public final class BackendService {
             services.setReplicationStatus(row.get().id(), replicated ? "enabled" : "disabled");
         }
 
-        jobs.every("heartbeat-" + plan.backendName(), plan.reportInterval(), plan.reportInterval(), now -> heartbeat());
-        jobs.every("capabilities-" + plan.backendName(), plan.statsInterval(), plan.statsInterval(), now -> reporter.publish());
+        jobs.every("heartbeat-" + me.host(), plan.reportInterval(), plan.reportInterval(), now -> heartbeat());
+        jobs.every("capabilities-" + me.host(), plan.statsInterval(), plan.statsInterval(), now -> reporter.publish());
         LOG.info("Backend {} is serving as {} (services row {}, uuid {})", plan.backendName(), me.host(), row.get().id(),
                 row.get().uuid());
     }
@@ -136,11 +148,27 @@ public final class BackendService {
         return row.get();
     }
 
-    /** Stops consuming; in-flight requests finish within each server's grace period. */
+    /**
+     * Stops serving this identity: no more heartbeats or capability reports (the row turns down
+     * unless another host takes the identity), no more requests (in-flight ones finish within
+     * each server's grace period).
+     */
     public void stop() {
+        if (jobs != null) {
+            jobs.cancel("heartbeat-" + plan.identity().host());
+            jobs.cancel("capabilities-" + plan.identity().host());
+        }
         for (RpcServer s : servers) {
             s.stop();
         }
-        LOG.info("Backend {} stopped", plan.backendName());
+        LOG.info("Backend {} stopped serving {}", plan.backendName(), plan.identity().host());
+    }
+
+    public VolumeDriver driver() {
+        return plan.driver();
+    }
+
+    public String servedHost() {
+        return plan.identity().host();
     }
 }

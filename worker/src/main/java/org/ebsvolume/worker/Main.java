@@ -58,51 +58,63 @@ public final class Main {
     }
 
     /**
+     * What one EBS backend drives on this host: its command runner (allow-listed binaries, sudo
+     * when not root), VG, iSCSI target, and its replication when it has {@code replication_device}
+     * entries. Built once per backend; the drivers serving this host's identity and, after a
+     * failover, its peer's share it.
+     */
+    record EbsStorage(CommandRunner runner, LvmVolumeGroup vg, IscsiTarget target, Optional<BackendReplication> replication) {
+
+        static EbsStorage of(CinderConfig conf, BackendConfig backend, Transport transport) throws DriverException {
+            Set<String> binaries = new java.util.HashSet<>(LvmVolumeGroup.REQUIRED_BINARIES);
+            binaries.addAll(Set.of("tgtadm", "tgt-admin", "targetcli"));
+            binaries.addAll(BlockDeviceCopier.REQUIRED_BINARIES);
+            binaries.addAll(IscsiInitiator.REQUIRED_BINARIES);
+            binaries.addAll(ImageCopier.REQUIRED_BINARIES);
+            binaries.addAll(DrbdAdm.REQUIRED_BINARIES);
+            List<String> rootHelper = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
+            CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
+            LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
+            IscsiTarget target = "lioadm".equals(backend.targetHelper())
+                    ? new LioTarget(runner, false)
+                    : new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Path.of(conf.statePath(), "volumes")), runner);
+            Optional<BackendReplication> replication = transport == null ? Optional.empty()
+                    : BackendReplication.of(conf, backend, runner, vg, transport);
+            return new EbsStorage(runner, vg, target, replication);
+        }
+    }
+
+    /**
      * The EBS driver for a backend whose {@code volume_driver} names it: LVM volumes in
      * {@code volume_group}, exported by LIO ({@code target_helper = lioadm}) or tgt. Storage
      * commands need root: as another user (systemd's {@code cinder}) they run through {@code sudo -n}.
      */
     static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend) throws DriverException {
-        try {
-            return ebsDriver(conf, backend, null, new ArrayList<>());
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException("no replica server is started without a transport", e);
-        }
+        return ebsDriver(conf, backend, EbsStorage.of(conf, backend, null), conf.host());
     }
 
     /**
-     * As {@link #ebsDriver(CinderConfig, BackendConfig)}; a backend with {@code replication_device}
-     * entries also replicates its volumes with DRBD, and serves its peers' replica calls on
-     * {@code ebs-replica.<backend_id>} (the server is added to {@code replicaServers}).
+     * The EBS driver serving {@code host}'s volumes from this host's storage: {@code conf.host()}
+     * for its own, the dead peer's after a failover (its replicas here, promoted).
      */
-    static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend, Transport transport, List<RpcServer> replicaServers)
-            throws DriverException, java.io.IOException, InterruptedException {
-        Set<String> binaries = new java.util.HashSet<>(LvmVolumeGroup.REQUIRED_BINARIES);
-        binaries.addAll(Set.of("tgtadm", "tgt-admin", "targetcli"));
-        binaries.addAll(BlockDeviceCopier.REQUIRED_BINARIES);
-        binaries.addAll(IscsiInitiator.REQUIRED_BINARIES);
-        binaries.addAll(ImageCopier.REQUIRED_BINARIES);
-        binaries.addAll(DrbdAdm.REQUIRED_BINARIES);
-        List<String> rootHelper = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
-        CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
-        LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
-        IscsiTarget target = "lioadm".equals(backend.targetHelper())
-                ? new LioTarget(runner, false)
-                : new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Path.of(conf.statePath(), "volumes")), runner);
-        Optional<BackendReplication> replication = transport == null ? Optional.empty()
-                : BackendReplication.of(conf, backend, runner, vg, transport);
-        if (replication.isPresent()) {
-            replicaServers.add(transport.serve(ReplicaEndpoint.target(replication.get().backendId()),
-                    List.of(replication.get().endpoint().endpoint())));
-        }
+    static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend, EbsStorage storage, String host) {
         return new EbsDriver(new EbsDriver.Settings(backend.name(), backend.volumeBackendName(), backend.lvmType(),
-                backend.lvmMirrors(), conf.host(), backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
+                backend.lvmMirrors(), host, backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
                 backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort(),
                 backend.volumeClear(), backend.volumeClearSize()),
-                vg, target, new BlockDeviceCopier(runner, "1M", Duration.ofHours(12)), IscsiInitiator.system(runner),
+                storage.vg(), storage.target(), new BlockDeviceCopier(storage.runner(), "1M", Duration.ofHours(12)),
+                IscsiInitiator.system(storage.runner()),
                 conf.image().glanceApiServers().isEmpty() ? null : new ImageCopier(ImageTransferSettings.of(conf.image().glanceApiServers(),
-                        conf.image().glanceNumRetries(), Path.of(conf.image().imageConversionDir())), runner),
-                replication.map(BackendReplication::volumes).orElse(null));
+                        conf.image().glanceNumRetries(), Path.of(conf.image().imageConversionDir())), storage.runner()),
+                storage.replication().map(BackendReplication::volumes).orElse(null));
+    }
+
+    static BackendService.Plan plan(CinderConfig conf, BackendConfig backend, String serviceHost, VolumeDriver driver) {
+        String host = serviceHost.substring(0, serviceHost.indexOf('@'));
+        String cluster = conf.serviceCluster(backend).orElse(null);
+        return new BackendService.Plan(backend.name(), host, conf.cluster().orElse(null),
+                new ServiceIdentity(serviceHost, cluster, conf.availabilityZone(backend)),
+                driver, Duration.ofSeconds(conf.reportInterval()), Duration.ofSeconds(conf.backendStatsPollingInterval()));
     }
 
     /** oslo.log: log_file, relative to log_dir when both are set; log_dir alone → ebs-volume.log in it. */
@@ -178,18 +190,28 @@ public final class Main {
 
         for (BackendConfig backend : conf.backends()) {
             String serviceHost = conf.serviceHost(backend);
-            String host = serviceHost.substring(0, serviceHost.indexOf('@'));
-            String cluster = conf.serviceCluster(backend).orElse(null);
-            VolumeDriver driver = backend.isEbsDriver() ? ebsDriver(conf, backend, transport, replicaServers)
-                    : new VolumeGroupCapacityDriver(new VolumeGroupCapacityDriver.Settings(
-                    backend.name(), backend.volumeBackendName(), backend.volumeGroup(), backend.lvmType(),
-                    backend.lvmMirrors(), "iSCSI", backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
-                    conf.host()), runner);
             Notifier notifier = notify ? notificationTransport.notifier("volume." + serviceHost, conf.notifications().topics()) : null;
-            BackendService.Plan plan = new BackendService.Plan(backend.name(), host, conf.cluster().orElse(null),
-                    new ServiceIdentity(serviceHost, cluster, conf.availabilityZone(backend)),
-                    driver, Duration.ofSeconds(conf.reportInterval()), Duration.ofSeconds(conf.backendStatsPollingInterval()));
-            backends.add(BackendService.start(plan, db, transport, jobs, notifier, RpcServerSettings.defaults()));
+            if (!backend.isEbsDriver()) {
+                VolumeDriver driver = new VolumeGroupCapacityDriver(new VolumeGroupCapacityDriver.Settings(
+                        backend.name(), backend.volumeBackendName(), backend.volumeGroup(), backend.lvmType(),
+                        backend.lvmMirrors(), "iSCSI", backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
+                        conf.host()), runner);
+                backends.add(BackendService.start(plan(conf, backend, serviceHost, driver), db, transport, jobs, notifier,
+                        RpcServerSettings.defaults()));
+                continue;
+            }
+            EbsStorage storage = EbsStorage.of(conf, backend, transport);
+            if (storage.replication().isEmpty()) {
+                backends.add(BackendService.start(plan(conf, backend, serviceHost, ebsDriver(conf, backend, storage, conf.host())),
+                        db, transport, jobs, notifier, RpcServerSettings.defaults()));
+                continue;
+            }
+            BackendReplication replication = storage.replication().get();
+            replicaServers.add(transport.serve(ReplicaEndpoint.target(replication.backendId()),
+                    List.of(replication.endpoint().endpoint())));
+            new ReplicatedBackend(conf, backend, storage, db, transport, jobs,
+                    notify ? h -> notificationTransport.notifier("volume." + h, conf.notifications().topics()) : null,
+                    backends::add).start();
         }
         LOG.info("ebs-volume serving {} backend(s): {}", backends.size(), conf.enabledBackends());
         stopped.await();

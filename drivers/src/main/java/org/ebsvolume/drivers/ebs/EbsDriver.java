@@ -565,7 +565,23 @@ public final class EbsDriver implements VolumeDriver {
         if (connector == null || connector.get("initiator") == null) {
             return; // a forced detach without a connector: nothing per-initiator to remove
         }
+        if (!exportedHere(volume)) {
+            // A failover moved the volume here; its target was on the dead primary, and goes with it.
+            LOG.info("Volume {}: its export ({}) is not on this host; no initiator to remove here", volume.id(), volume.providerLocation());
+            return;
+        }
         target.terminateConnection(exported(volume), Connector.from(connector));
+    }
+
+    /** Whether the volume's provider_location names one of this host's portals (or nothing: the target decides). */
+    private boolean exportedHere(VolumeRef volume) {
+        String location = volume.providerLocation();
+        if (location == null || location.isBlank()) {
+            return true;
+        }
+        java.util.List<String> ips = new java.util.ArrayList<>(settings.secondaryIps());
+        ips.add(settings.targetIp());
+        return ips.stream().anyMatch(ip -> location.startsWith(ip + ":"));
     }
 
     @Override

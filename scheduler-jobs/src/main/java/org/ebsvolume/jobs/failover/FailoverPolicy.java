@@ -15,7 +15,8 @@ import java.util.List;
  *       fencing agent confirmed the primary is off;</li>
  * </ol>
  * and then promotes only the copies that hold every acknowledged write: UpToDate here, and not
- * marked outdated by a primary that went on writing alone. The primary, for its part, stops
+ * marked outdated by a primary that went on writing alone. With no such copy it stays: an
+ * identity with nothing to serve is not worth taking. The primary, for its part, stops
  * writing ({@link PrimaryLease}) well before its heartbeat can look stale, so the two are never
  * Primary at once.
  *
@@ -38,6 +39,12 @@ public final class FailoverPolicy {
         }
         List<String> promote = e.replicas().stream().filter(ReplicaView::safeToPromote).map(ReplicaView::volumeId).toList();
         List<String> withheld = e.replicas().stream().filter(r -> !r.safeToPromote()).map(ReplicaView::volumeId).toList();
+        if (promote.isEmpty()) {
+            // Taking over an identity with nothing to serve would only hide the dead primary
+            // (its service would show up) and turn its unreplicated volumes to error.
+            return FailoverDecision.stay(withheld.isEmpty() ? "the primary has no replicated volume here to take over"
+                    : "no copy here holds every acknowledged write: " + withheld + " withheld, nothing to promote", e);
+        }
         String why = e.fencingConfirmed() ? "the primary is fenced" : "the primary is gone (peer disconnected, heartbeat stale)";
         return new FailoverDecision(true, why, e.describe(), promote, withheld);
     }

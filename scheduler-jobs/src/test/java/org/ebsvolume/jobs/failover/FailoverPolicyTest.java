@@ -84,4 +84,18 @@ class FailoverPolicyTest {
     void exactlyServiceDownTimeIsNotYetStale() {
         assertThat(FailoverPolicy.decide(evidence(true, DOWN_TIME, false, disconnected("v1"))).takeOver()).isFalse();
     }
+
+    @Test
+    void aPrimaryWithNoReplicatedVolumeHereIsNotTakenOver() {
+        FailoverDecision d = FailoverPolicy.decide(evidence(true, Duration.ofMinutes(10), false));
+        assertThat(d.takeOver()).isFalse();
+        assertThat(d.reason()).contains("no replicated volume");
+    }
+
+    @Test
+    void whenEveryCopyMissesWritesNothingIsTakenOver() {
+        FailoverDecision d = FailoverPolicy.decide(evidence(true, Duration.ofMinutes(10), false, new ReplicaView("syncing", false, false, false)));
+        assertThat(d.takeOver()).isFalse();
+        assertThat(d.reason()).contains("[syncing] withheld");
+    }
 }

@@ -45,11 +45,15 @@ public final class BackendReplication {
     private final String backendId;
     private final ReplicatedVolumes volumes;
     private final ReplicaEndpoint endpoint;
+    private final DrbdAdm drbd;
+    private final ReplicaClient peer;
 
-    private BackendReplication(String backendId, ReplicatedVolumes volumes, ReplicaEndpoint endpoint) {
+    private BackendReplication(String backendId, ReplicatedVolumes volumes, ReplicaEndpoint endpoint, DrbdAdm drbd, ReplicaClient peer) {
         this.backendId = backendId;
         this.volumes = volumes;
         this.endpoint = endpoint;
+        this.drbd = drbd;
+        this.peer = peer;
     }
 
     /**
@@ -89,7 +93,7 @@ public final class BackendReplication {
         LOG.info("Backend {}: replicating as {} from {} ({}) to {} at {} with DRBD protocol {}; serving replica calls from {}",
                 backend.name(), ownId, hostname, backend.backendIp(), target.backendId(), target.ip().orElseThrow(),
                 backend.replicationMode().drbdProtocol(), secrets.keySet());
-        return Optional.of(new BackendReplication(ownId, volumes, new ReplicaEndpoint(auth, host, addresses)));
+        return Optional.of(new BackendReplication(ownId, volumes, new ReplicaEndpoint(auth, host, addresses), drbd, client));
     }
 
     /** The EBS driver's decision, repeated for the replicas this backend keeps. */
@@ -130,5 +134,26 @@ public final class BackendReplication {
 
     public ReplicaEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** The replica channel to the backup (the first replication_device). */
+    public ReplicaClient peer() {
+        return peer;
+    }
+
+    /** drbdadm on this host, over this backend's resource files. */
+    public DrbdAdm drbd() {
+        return drbd;
+    }
+
+    /**
+     * The Cinder service host of a peer: the device's {@code host} key when given, else
+     * {@code <backend_id>@<this backend's section name>} (peers are configured alike: the same
+     * section name, and a backend_id equal to the host name).
+     */
+    public static String peerServiceHost(ReplicationDevice device, BackendConfig backend) {
+        String host = device.extra().get("host");
+        return host != null && !host.isBlank() ? (host.contains("@") ? host : host + "@" + backend.name())
+                : device.backendId() + "@" + backend.name();
     }
 }

@@ -73,6 +73,26 @@ public final class ReplicaClient implements ReplicaPeer {
         call("replica_remove", volume(volumeId, resource));
     }
 
+    /**
+     * {@code replica_take_over}: this host (the primary) hands its identity to the backup, whose
+     * copies it has just made Secondary: the backup promotes them and serves the identity.
+     *
+     * @return how many volumes the backup promoted
+     */
+    public int takeOver(String serviceHost) throws ReplicaPeerException {
+        Map<String, Object> r = call("replica_take_over", new LinkedHashMap<>(Map.of("service_host", serviceHost)));
+        return parse("replica_take_over", () -> ((Number) r.get("promoted")).intValue());
+    }
+
+    /**
+     * {@code replica_resume}: the backup that served this peer's identity hands it back (failback);
+     * the peer promotes its own copies, which the backup has just made Secondary, and serves it.
+     */
+    public int resume(String serviceHost) throws ReplicaPeerException {
+        Map<String, Object> r = call("replica_resume", new LinkedHashMap<>(Map.of("service_host", serviceHost)));
+        return parse("replica_resume", () -> ((Number) r.get("promoted")).intValue());
+    }
+
     private static Map<String, Object> volume(String volumeId, String resource) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("volume_id", volumeId);

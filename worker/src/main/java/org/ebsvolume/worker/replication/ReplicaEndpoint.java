@@ -35,6 +35,23 @@ public final class ReplicaEndpoint {
     private final ReplicaAuth auth;
     private final ReplicaHost host;
     private final Map<String, String> peerAddresses;
+    private volatile IdentityHandover handover;
+
+    /**
+     * The identity hand-over between the two hosts of a pair (Cinder's failover_host and
+     * failback): the worker sets it once its backends run; until then such calls are refused.
+     */
+    public interface IdentityHandover {
+        /** The caller (a primary) hands its identity {@code serviceHost} to this host. @return volumes promoted */
+        int takeOver(String caller, String serviceHost) throws DriverException;
+
+        /** The caller (this host's backup) hands this host's own identity back. @return volumes promoted */
+        int resume(String caller, String serviceHost) throws DriverException;
+    }
+
+    public void setIdentityHandover(IdentityHandover handover) {
+        this.handover = handover;
+    }
 
     /** @param peerAddresses each peer's {@code backend_id} and its replication address (its {@code replication_device} ip) */
     public ReplicaEndpoint(ReplicaAuth auth, ReplicaHost host, Map<String, String> peerAddresses) {
@@ -62,7 +79,19 @@ public final class ReplicaEndpoint {
                     host.remove(text(args, "resource"));
                     return Map.of("removed", true);
                 }))
+                .method("replica_take_over", (ctx, a) -> handle("replica_take_over", a, (caller, args) ->
+                        Map.of("promoted", handover().takeOver(caller, text(args, "service_host")))))
+                .method("replica_resume", (ctx, a) -> handle("replica_resume", a, (caller, args) ->
+                        Map.of("promoted", handover().resume(caller, text(args, "service_host")))))
                 .build();
+    }
+
+    private IdentityHandover handover() {
+        IdentityHandover h = handover;
+        if (h == null) {
+            throw new IllegalArgumentException("this worker is still starting; identity hand-overs are not served yet");
+        }
+        return h;
     }
 
     private interface Call {

@@ -17,10 +17,12 @@ import java.util.function.Supplier;
 
 /**
  * What the RPC methods of one backend work with: its identity and services row, its driver, the
- * database tables, an immediate capability report, and (optionally) a notifier.
+ * database tables, an immediate capability report, and (optionally) a notifier and the
+ * replication control ({@code failover_host}; null for a backend that does not replicate).
  */
 public record BackendContext(String backendName, ServiceIdentity identity, Supplier<ServiceRow> serviceRow,
                              VolumeDriver driver, ResourceTables tables, ServiceTable services,
                              Supplier<Map<String, Object>> capabilities, Runnable publishCapabilities,
-                             Notifier notifier, Runnable cleanup, Function<Target, RpcClient> rpcClients) {
+                             Notifier notifier, Runnable cleanup, Function<Target, RpcClient> rpcClients,
+                             ReplicationControl replication) {
 }

@@ -893,13 +893,63 @@ public final class VolumeRpcEndpoint {
 
     // ---------------------------------------------------------------- 3.5 service level
 
+    /**
+     * {@code failover_host} / {@code failover} (VolumeManager.failover + finish_failover): the
+     * storage moves ({@link ReplicationControl}), then the volumes and the services row are
+     * written as Cinder's manager writes them (spec: cinder-objects-and-db.md 5.6).
+     */
     private Object failover(MessageContext ctx, ObjectNode a) throws Exception {
         String secondary = textArg(a, "secondary_backend_id");
         var row = b.serviceRow().get();
-        // No replication_device is configured on this backend: every target is invalid.
-        String status = row.activeBackendId() != null && !row.activeBackendId().isEmpty() ? "failed-over" : "enabled";
-        b.services().applyUpdates(row.id(), cols("replication_status", status));
-        LOG.error("{} Failover to {} refused: backend {} has no replication targets", ctx.logPrefix(), secondary, b.backendName());
+        boolean failback = "default".equals(secondary);
+        String current = row.activeBackendId() != null && !row.activeBackendId().isEmpty() ? "failed-over" : "enabled";
+        if (b.replication() == null) {
+            b.services().applyUpdates(row.id(), cols("replication_status", current));
+            LOG.error("{} Failover to {} refused: backend {} has no replication targets", ctx.logPrefix(), secondary, b.backendName());
+            return null;
+        }
+        ReplicationControl.Outcome outcome;
+        try {
+            outcome = b.replication().failover(secondary);
+        } catch (DriverException e) {
+            if (ReplicationControl.INVALID_TARGET.equals(e.cinderClass())) {
+                b.services().applyUpdates(row.id(), cols("replication_status", current));
+                LOG.error("{} Failover to {} refused (InvalidReplicationTarget): {}", ctx.logPrefix(), secondary, e.getMessage());
+            } else {
+                b.services().applyUpdates(row.id(), cols("disabled", true, "replication_status", "failover-error"));
+                LOG.error("{} Failover of {} to {} failed: {}", ctx.logPrefix(), b.identity().host(), secondary, e.getMessage());
+            }
+            return null;
+        }
+        if (!failback) {
+            // Volumes the failover cannot carry: not replicated, they stay with the failed host.
+            for (Map<String, Object> v : t.volumesOfBackend(b.identity().host(), List.of("available", "in-use", "error", "maintenance"))) {
+                String rs = (String) v.get("replication_status");
+                if (!outcome.volumeUpdates().containsKey((String) v.get("id")) && (rs == null || "disabled".equals(rs) || "not-capable".equals(rs))) {
+                    t.updateVolume((String) v.get("id"), cols("previous_status", v.get("status"), "status", "error",
+                            "replication_status", "not-capable"));
+                    for (Map<String, Object> s : t.snapshotsOfBackend(b.identity().host(), List.of("available", "creating", "error"))) {
+                        if (v.get("id").equals(s.get("volume_id"))) {
+                            t.updateSnapshot((String) s.get("id"), cols("status", "error"));
+                        }
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, Map<String, Object>> u : outcome.volumeUpdates().entrySet()) {
+            t.updateVolume(u.getKey(), u.getValue());
+        }
+        if (failback) {
+            boolean frozen = b.services().byId(row.id()).map(r -> r.frozen()).orElse(false);
+            b.services().applyUpdates(row.id(), cols("replication_status", "enabled", "active_backend_id", "",
+                    "disabled", frozen, "disabled_reason", frozen ? "frozen" : ""));
+        } else {
+            b.services().applyUpdates(row.id(), cols("replication_status", "failed-over", "active_backend_id",
+                    outcome.activeBackendId(), "disabled", true, "disabled_reason", "failed-over"));
+        }
+        LOG.info("{} Failed {} {} to {}: {} volume(s) moved", ctx.logPrefix(), failback ? "back" : "over", b.identity().host(),
+                failback ? "this backend's own host" : outcome.activeBackendId(), outcome.volumeUpdates().size());
+        outcome.afterRecorded().run();
         return null;
     }
 

@@ -67,8 +67,9 @@ class ReplicaEndpointTest {
     }
 
     @Test
-    void servesTheFourReplicaCallsOnItsOwnBackendId() throws Exception {
-        assertThat(endpoint().methods()).containsOnlyKeys("replica_state", "replica_prepare", "replica_resize", "replica_remove");
+    void servesTheReplicaAndHandOverCallsOnItsOwnBackendId() throws Exception {
+        assertThat(endpoint().methods()).containsOnlyKeys("replica_state", "replica_prepare", "replica_resize", "replica_remove",
+                "replica_take_over", "replica_resume");
         assertThat(ReplicaEndpoint.target("hci-0002").routingKey()).isEqualTo("ebs-replica.hci-0002");
     }
 
@@ -104,5 +105,23 @@ class ReplicaEndpointTest {
         ObjectNode remove = PythonJson.MAPPER.createObjectNode().put("volume_id", "x").put("resource", "../../etc");
         assertThatThrownBy(() -> invoke(e, "replica_remove", nodec.sign("noded", "replica_remove", remove)))
                 .hasMessageContaining("is not volume-<uuid>");
+    }
+
+    @Test
+    void anIdentityHandOverIsRefusedUntilTheWorkerServesItsBackends() throws Exception {
+        Endpoint e = endpoint();
+        ReplicaAuth nodec = new ReplicaAuth("nodec", Map.of("noded", SECRET), Clock.systemUTC());
+        ObjectNode args = PythonJson.MAPPER.createObjectNode().put("service_host", "nodec@ebs");
+        assertThatThrownBy(() -> invoke(e, "replica_take_over", nodec.sign("noded", "replica_take_over", args)))
+                .hasMessageContaining("still starting");
+    }
+
+    @Test
+    void anIdentityHandOverNeedsAuthenticationFirst() throws Exception {
+        Endpoint e = endpoint();
+        ReplicaAuth impostor = new ReplicaAuth("nodec", Map.of("noded", "a-guessed-secret-000000"), Clock.systemUTC());
+        ObjectNode args = PythonJson.MAPPER.createObjectNode().put("service_host", "nodec@ebs");
+        assertThatThrownBy(() -> invoke(e, "replica_resume", impostor.sign("noded", "replica_resume", args)))
+                .hasMessageContaining("not authenticated");
     }
 }

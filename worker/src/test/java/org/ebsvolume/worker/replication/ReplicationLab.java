@@ -51,6 +51,27 @@ final class ReplicationLab {
         return ControlPlane.exec(argv, e, root, timeout, false);
     }
 
+    /**
+     * Starts {@code argv} on {@code node} without waiting: the caller reads its output as it
+     * comes (a writer whose every printed line is an acknowledged write) and ends it.
+     */
+    Process spawn(String node, String... argv) {
+        List<String> args = new ArrayList<>(List.of("/bin/bash", root.resolve("lab/lab.sh").toString(), "exec", node));
+        args.addAll(List.of(argv));
+        ProcessBuilder pb = new ProcessBuilder(args).directory(root.toFile()).redirectErrorStream(false);
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The settings lab.sh runs with (run directory, port base), for the shared test helpers. */
+    Map<String, String> settings() {
+        return Map.copyOf(env);
+    }
+
     CliResult exec(String node, String... argv) {
         List<String> args = new ArrayList<>(List.of("exec", node));
         args.addAll(List.of(argv));

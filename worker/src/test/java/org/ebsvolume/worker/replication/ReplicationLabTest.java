@@ -11,6 +11,7 @@ import org.ebsvolume.drivers.drbd.DrbdStatusParser;
 import org.ebsvolume.worker.testing.CinderDb;
 import org.ebsvolume.worker.testing.CliResult;
 import org.ebsvolume.worker.testing.ControlPlane;
+import org.ebsvolume.worker.testing.LabVolumes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,6 +57,8 @@ class ReplicationLabTest {
 
     private static final String NODEC = "nodec";
     private static final String NODED = "noded";
+    /** The compute host: attaches over iSCSI and runs the writer. */
+    private static final String NODEE = "nodee";
     private static final String VG = "cinder-volumes";
     private static final String SECRET = "lab-replication-secret-0123456789";
     private static final int STARTING_PORT = 7789;
@@ -75,9 +78,9 @@ class ReplicationLabTest {
     @BeforeAll
     void bootTwoNodesStartTheControlPlaneAndAWorkerOnEach() {
         CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
-                "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
+                "EBS_CINDER_SERVICE_DOWN_TIME", "10", "EBS_CINDER_REPORT_INTERVAL", "2",
                 "EBS_CINDER_SCHEDULER_INIT_WAIT", "2"), "--reset-db"));
-        lab.lab(Duration.ofMinutes(15), "up", NODEC, NODED).requireSuccess();
+        lab.lab(Duration.ofMinutes(15), "up", NODEC, NODED, NODEE).requireSuccess();
         try {
             cp = plane.join();
         } catch (CompletionException e) {
@@ -95,6 +98,10 @@ class ReplicationLabTest {
                     "vg", VG);
             lab.deployWorker(node);
         }
+        // The compute host gives up on a dead portal after 5 s (open-iscsi's default is 120 s), so
+        // the writer stops at the power cut instead of hanging in the kernel.
+        lab.execOk(NODEE, "sed", "-i", "s/^node.session.timeo.replacement_timeout = .*/node.session.timeo.replacement_timeout = 5/",
+                "/etc/iscsi/iscsid.conf");
         lab.writeConfig(NODEC, config(NODEC, ipC, NODED, ipD));
         lab.writeConfig(NODED, config(NODED, ipD, NODEC, ipC));
         lab.startWorker(NODEC);
@@ -111,8 +118,8 @@ class ReplicationLabTest {
                 my_ip = %2$s
                 transport_url = rabbit://guest:guest@10.0.2.2:5672/
                 enabled_backends = ebs
-                report_interval = 5
-                service_down_time = 30
+                report_interval = 2
+                service_down_time = 10
                 backend_stats_polling_interval = 10
                 debug = true
                 log_dir = %5$s
@@ -267,6 +274,203 @@ class ReplicationLabTest {
         lab.startWorker(NODED);
         cp.cinder("delete", id).requireSuccess();
         awaitTrue("errored volume deleted", OPERATION, () -> db.query("SELECT id FROM volumes WHERE id = ? AND deleted = 0", id).isEmpty());
+    }
+
+    /**
+     * Writes sequence-numbered 4 KiB blocks (block i holds "seq i"), each with O_DIRECT|O_DSYNC,
+     * and prints i once the write returned: every printed number is an acknowledged write.
+     * Stops at the first failed write.
+     */
+    private static final String WRITER = """
+            dev=$1
+            i=1
+            while printf 'seq %010d\\n' "$i" | dd of="$dev" bs=4096 seek="$i" count=1 conv=sync oflag=direct,dsync status=none; do
+              echo "$i"
+              i=$((i + 1))
+            done
+            """;
+
+    private String haVolume;
+    private long acknowledged;
+
+    @Test
+    @Order(8)
+    void aPowerCutPrimaryIsTakenOverByTheBackupWithEveryAcknowledgedWrite() throws Exception {
+        haVolume = createVolume("repl-ha", 1);
+        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        LabVolumes volumes = computeHost();
+        LabVolumes.Attachment a = volumes.attach(haVolume);
+        assertThat(a.portal()).startsWith(ipC + ":");
+        String device = volumes.login(a);
+        volumes.complete(a);
+
+        Process writer = lab.spawn(NODEE, "bash", "-c", WRITER, "writer", device);
+        java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.strip().matches("[0-9]+")) {
+                        acked.set(Long.parseLong(line.strip()));
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // the writer ended
+            }
+        });
+        reader.start();
+        awaitTrue("the writer acknowledged 100 writes", OPERATION, () -> acked.get() >= 100);
+
+        long cut = System.nanoTime();
+        lab.lab(Duration.ofMinutes(1), "kill", NODEC).requireSuccess();
+        long ackedAtCut = acked.get();
+        awaitTrue("volume failed over to noded", Duration.ofMinutes(3), () -> "failed-over".equals(
+                db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")));
+        double failoverSeconds = (System.nanoTime() - cut) / 1e9;
+        Map<String, Object> service = db.single("SELECT replication_status, active_backend_id, frozen, disabled, disabled_reason "
+                + "FROM services WHERE host = ? AND deleted = 0", NODEC + "@ebs");
+        System.out.printf("FAILOVER: volume failed over %.1f s after the power cut; %d writes acknowledged at the cut%n",
+                failoverSeconds, ackedAtCut);
+        assertThat(service.get("replication_status")).isEqualTo("failed-over");
+        assertThat(service.get("active_backend_id")).isEqualTo(NODED);
+        assertThat(String.valueOf(service.get("frozen"))).isIn("1", "true");
+        assertThat(service.get("disabled_reason")).isEqualTo("failed-over");
+        // noded heartbeats nodec's identity: the service is up again, and the volume names it.
+        awaitTrue("nodec@ebs up again (served by noded)", Duration.ofMinutes(1),
+                () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
+        assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
+
+        writer.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
+        writer.destroyForcibly();
+        reader.join(10_000);
+        acknowledged = acked.get();
+        System.out.printf("FAILOVER: %d writes acknowledged in all%n", acknowledged);
+
+        // Nova's part: the dead host's session goes, the volume is attached again; noded exports it.
+        cp.cinder("attachment-delete", a.id()).requireSuccess();
+        lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", a.iqn(), "-p", a.portal(), "--logout");
+        lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", a.iqn(), "-p", a.portal(), "--op", "delete");
+        volumes.awaitVolumeStatus(haVolume, "available");
+        LabVolumes.Attachment again = volumes.attach(haVolume);
+        assertThat(again.portal()).startsWith(ipD + ":");
+        String device2 = volumes.login(again);
+        List<Long> found = sequenceNumbers(device2, acknowledged);
+        for (long i = 1; i <= acknowledged; i++) {
+            assertThat(found).as("acknowledged write %d is on the backup", i).contains(i);
+        }
+        volumes.complete(again);
+        volumes.logout(again);
+        cp.cinder("attachment-delete", again.id()).requireSuccess();
+        volumes.awaitVolumeStatus(haVolume, "available");
+    }
+
+    @Test
+    @Order(9)
+    void theReturningPrimaryRejoinsAsSecondaryAndResyncsWithoutServingItsIdentity() {
+        lab.lab(Duration.ofMinutes(10), "start", NODEC).requireSuccess();
+        lab.startWorker(NODEC);
+        DrbdResourceState c = awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.SECONDARY
+                && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        assertThat(c.onlyPeer().orElseThrow().role()).isEqualTo(DrbdRole.PRIMARY);
+        assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
+        awaitTrue("nodec's worker says it does not serve its identity", Duration.ofMinutes(2), () -> lab.exec(NODEC, "grep", "-c",
+                "This host does not serve it", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
+        Map<String, Object> service = db.single("SELECT replication_status, active_backend_id FROM services WHERE host = ? AND deleted = 0",
+                NODEC + "@ebs");
+        assertThat(service.get("replication_status")).isEqualTo("failed-over");
+        assertThat(service.get("active_backend_id")).isEqualTo(NODED);
+    }
+
+    @Test
+    @Order(10)
+    void failbackThroughTheCliHandsTheVolumesBackToTheOldPrimaryWithTheirData() {
+        cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
+        awaitTrue("nodec@ebs failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
+        Map<String, Object> service = serviceRow(NODEC);
+        assertThat(service.get("active_backend_id")).isEqualTo("");
+        // still frozen (the automatic failover froze it): disabled with reason 'frozen', as Cinder's failback leaves it
+        assertThat(String.valueOf(service.get("disabled"))).isIn("1", "true");
+        assertThat(service.get("disabled_reason")).isEqualTo("frozen");
+        assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")).isEqualTo("enabled");
+        awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Secondary");
+
+        cp.cinder("thaw-host", NODEC + "@ebs").requireSuccess();
+        awaitTrue("nodec@ebs thawed", OPERATION, () -> "".equals(serviceRow(NODEC).get("disabled_reason")));
+        service = serviceRow(NODEC);
+        assertThat(String.valueOf(service.get("frozen"))).isIn("0", "false");
+        assertThat(String.valueOf(service.get("disabled"))).isIn("0", "false");
+        awaitTrue("nodec@ebs up (served by nodec)", Duration.ofMinutes(1),
+                () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
+
+        LabVolumes volumes = computeHost();
+        LabVolumes.Attachment a = volumes.attach(haVolume);
+        assertThat(a.portal()).startsWith(ipC + ":");
+        String device = volumes.login(a);
+        List<Long> found = sequenceNumbers(device, acknowledged);
+        for (long i = 1; i <= acknowledged; i++) {
+            assertThat(found).as("acknowledged write %d is on the old primary after failback", i).contains(i);
+        }
+        volumes.complete(a);
+        volumes.logout(a);
+        cp.cinder("attachment-delete", a.id()).requireSuccess();
+        volumes.awaitVolumeStatus(haVolume, "available");
+    }
+
+    @Test
+    @Order(11)
+    void anUnknownTargetIsRefusedAndNothingMoves() {
+        cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "no-such-backend").requireSuccess();
+        awaitTrue("the worker refused the target", OPERATION, () -> lab.exec(NODEC, "grep", "-c", "InvalidReplicationTarget",
+                ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
+        awaitTrue("replication_status back to enabled", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
+        assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
+    }
+
+    @Test
+    @Order(12)
+    void aManualFailoverHostMovesTheVolumesToTheBackupAndFreezeThawFollowTheSpec() {
+        cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", NODED).requireSuccess();
+        awaitTrue("nodec@ebs failed over by hand", OPERATION, () -> "failed-over".equals(serviceRow(NODEC).get("replication_status")));
+        Map<String, Object> service = serviceRow(NODEC);
+        assertThat(service.get("active_backend_id")).isEqualTo(NODED);
+        assertThat(String.valueOf(service.get("disabled"))).isIn("1", "true");
+        assertThat(service.get("disabled_reason")).isEqualTo("failed-over");
+        assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
+                .isEqualTo("failed-over");
+        awaitState(NODED, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY);
+        assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Secondary");
+        awaitTrue("nodec@ebs up (served by noded)", Duration.ofMinutes(1),
+                () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
+
+        cp.cinder("freeze-host", NODEC + "@ebs").requireSuccess();
+        awaitTrue("frozen", OPERATION, () -> "frozen".equals(serviceRow(NODEC).get("disabled_reason")));
+        assertThat(String.valueOf(serviceRow(NODEC).get("frozen"))).isIn("1", "true");
+        CliResult refused = cp.cinder("delete", haVolume);
+        assertThat(refused.stdout() + refused.stderr()).containsIgnoringCase("frozen");
+        cp.cinder("thaw-host", NODEC + "@ebs").requireSuccess();
+        awaitTrue("thawed", OPERATION, () -> "".equals(serviceRow(NODEC).get("disabled_reason")));
+
+        cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
+        awaitTrue("failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
+        awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY);
+        assertThat(serviceRow(NODEC).get("active_backend_id")).isEqualTo("");
+    }
+
+    private Map<String, Object> serviceRow(String node) {
+        return db.single("SELECT replication_status, active_backend_id, frozen, disabled, disabled_reason FROM services "
+                + "WHERE host = ? AND `binary` = 'cinder-volume' AND deleted = 0", node + "@ebs");
+    }
+
+    private LabVolumes computeHost() {
+        return new LabVolumes(org.ebsvolume.worker.testing.Lab.withSettings(lab.settings()), cp, db, NODEE,
+                () -> lab.workerLog(NODEC) + lab.workerLog(NODED));
+    }
+
+    /** The sequence numbers found in blocks 1..n of the device, in block order. */
+    private List<Long> sequenceNumbers(String device, long n) {
+        String out = lab.exec(NODEE, "bash", "-c", "dd if=\"$1\" bs=4096 skip=1 count=\"$2\" iflag=direct status=none | tr -d '\\000'",
+                "read", device, Long.toString(n)).requireSuccess().stdout();
+        return out.lines().filter(l -> l.startsWith("seq ")).map(l -> Long.parseLong(l.substring(4).strip())).toList();
     }
 
     // ------------------------------------------------------------------------------------------

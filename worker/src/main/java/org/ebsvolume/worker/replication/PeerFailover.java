@@ -1,0 +1,269 @@
+package org.ebsvolume.worker.replication;
+
+import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.drbd.DrbdAdm;
+import org.ebsvolume.drivers.drbd.DrbdConnectionState;
+import org.ebsvolume.drivers.drbd.DrbdDiskState;
+import org.ebsvolume.drivers.drbd.DrbdPeer;
+import org.ebsvolume.drivers.drbd.DrbdResourceState;
+import org.ebsvolume.drivers.drbd.DrbdRole;
+import org.ebsvolume.jobs.failover.FailoverDecision;
+import org.ebsvolume.jobs.failover.FailoverEvidence;
+import org.ebsvolume.jobs.failover.PeerWatch;
+import org.ebsvolume.jobs.failover.ReplicaView;
+import org.ebsvolume.worker.db.CinderDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * This host as the backup of one peer: the evidence the failover policy decides on, and the
+ * take-over itself. Design (docs/replication.md, "Failover"): the backup takes over the dead
+ * primary's Cinder identity. It promotes the primary's volumes here, records the failover in
+ * Cinder's database as {@code failover_host} would, and then serves {@code <peer>@<backend>}
+ * from this process (its services row heartbeat, its RPC topics), so every volume still names a
+ * live host and attach, detach and the replication API keep working without an operator.
+ *
+ * <p>The witness is Cinder's database: its clock judges the primary's heartbeat, and every
+ * volume is claimed there ({@code enabled -> failing-over}, a conditional update) before it is
+ * promoted, so a primary that marked its backup outdated wins over a late take-over.
+ */
+public final class PeerFailover {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerFailover.class);
+
+    /** Starts serving the peer's Cinder identity in this process (heartbeat, RPC servers). */
+    @FunctionalInterface
+    public interface IdentityServer {
+        void serve(String peerServiceHost) throws Exception;
+    }
+
+    /**
+     * @param peerServiceHost  the peer's Cinder service host, {@code <host>@<backend>}
+     * @param ownBackendId     this host's {@code backend_id}: the {@code active_backend_id} after a take-over
+     * @param serviceDownTime  Cinder's {@code service_down_time}
+     */
+    public record Settings(String peerServiceHost, String ownBackendId, Duration serviceDownTime) {
+        public Settings {
+            Objects.requireNonNull(peerServiceHost, "peerServiceHost");
+            Objects.requireNonNull(ownBackendId, "ownBackendId");
+            Objects.requireNonNull(serviceDownTime, "serviceDownTime");
+        }
+    }
+
+    private final Settings settings;
+    private final CinderDatabase db;
+    private final DrbdAdm drbd;
+    private final IdentityServer identity;
+
+    public PeerFailover(Settings settings, CinderDatabase db, DrbdAdm drbd, IdentityServer identity) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.db = Objects.requireNonNull(db, "db");
+        this.drbd = Objects.requireNonNull(drbd, "drbd");
+        this.identity = Objects.requireNonNull(identity, "identity");
+    }
+
+    /** The Quartz task: look, decide, take over once. */
+    public PeerWatch watch() {
+        return new PeerWatch(settings.peerServiceHost(), this::evidence, this::takeOver);
+    }
+
+    /**
+     * One look: the witness's clock and the peer's heartbeat from Cinder's database (a failure
+     * to read them is "witness unreachable"), and DRBD's view here of every replicated volume of
+     * the peer that has a resource on this host.
+     */
+    public FailoverEvidence evidence(Instant localNow) {
+        Instant now = localNow;
+        boolean witness;
+        Optional<Instant> heartbeat = Optional.empty();
+        List<Map<String, Object>> volumes = List.of();
+        try {
+            Map<String, Object> clock = db.query("SELECT UTC_TIMESTAMP(6) AS now").get(0);
+            now = utc((LocalDateTime) clock.get("now"));
+            List<Map<String, Object>> service = db.query("SELECT updated_at, created_at FROM services WHERE host = ? "
+                    + "AND `binary` = 'cinder-volume' AND deleted = 0", settings.peerServiceHost());
+            if (!service.isEmpty()) {
+                Object beat = service.get(0).get("updated_at") != null ? service.get(0).get("updated_at") : service.get(0).get("created_at");
+                heartbeat = Optional.ofNullable((LocalDateTime) beat).map(PeerFailover::utc);
+            }
+            volumes = replicatedVolumesOfPeer();
+            witness = true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Failover watch of {}: the witness (Cinder's database) cannot be read: {}", settings.peerServiceHost(), e.getMessage());
+            witness = false;
+        }
+        List<ReplicaView> replicas = new ArrayList<>();
+        for (Map<String, Object> v : volumes) {
+            String res = resource(v);
+            if (!drbd.files().exists(res)) {
+                continue;   // replicated elsewhere, or not yet prepared here
+            }
+            Optional<DrbdResourceState> state;
+            try {
+                state = drbd.currentState(res);
+            } catch (DriverException e) {
+                LOG.warn("Failover watch of {}: DRBD state of {} unreadable: {}", settings.peerServiceHost(), res, e.getMessage());
+                state = Optional.empty();
+            }
+            boolean connected = state.flatMap(DrbdResourceState::onlyPeer).map(PeerFailover::connected).orElse(false);
+            boolean upToDate = state.flatMap(DrbdResourceState::device).map(d -> d.disk() == DrbdDiskState.UP_TO_DATE).orElse(false);
+            String extended = (String) v.get("replication_extended_status");
+            boolean outdated = extended != null && extended.startsWith("outdated");
+            replicas.add(new ReplicaView((String) v.get("id"), connected, upToDate, outdated));
+        }
+        return new FailoverEvidence(now, witness, heartbeat, settings.serviceDownTime(), false, replicas);
+    }
+
+    /** A live link: DRBD says Connected (a resync running over it is Connected too, with a replication state). */
+    private static boolean connected(DrbdPeer peer) {
+        DrbdConnectionState c = peer.connection();
+        return c == DrbdConnectionState.CONNECTED;
+    }
+
+    /**
+     * Promotes what the policy decided, records the failover in Cinder's database (the volumes,
+     * then the peer's services row: {@code failed-over}, {@code active_backend_id} this host,
+     * disabled and frozen as the manual procedure leaves it), then serves the peer's identity.
+     */
+    public void takeOver(FailoverDecision decision) throws Exception {
+        long started = System.nanoTime();
+        List<String> promoted = new ArrayList<>();
+        for (String id : decision.promote()) {
+            if (promote(id)) {
+                promoted.add(id);
+            }
+        }
+        for (String id : decision.withheld()) {
+            LOG.error("Failover of {}: volume {} is NOT promoted: its copy here misses acknowledged writes (not UpToDate,"
+                    + " or outdated by the primary); it stays on {} and is marked error until that host returns",
+                    settings.peerServiceHost(), id, settings.peerServiceHost());
+            failVolume(id, "failover-error");
+        }
+        for (Map<String, Object> v : unreplicatedVolumesOfPeer()) {
+            String id = (String) v.get("id");
+            LOG.warn("Failover of {}: volume {} is not replicated; it is lost with its host and set to error", settings.peerServiceHost(), id);
+            failVolume(id, "not-capable");
+        }
+        db.update("UPDATE services SET replication_status = 'failed-over', active_backend_id = ?, disabled = 1, "
+                        + "disabled_reason = 'failed-over', frozen = 1, modified_at = ? WHERE host = ? AND `binary` = 'cinder-volume' AND deleted = 0",
+                settings.ownBackendId(), db.now(), settings.peerServiceHost());
+        identity.serve(settings.peerServiceHost());
+        LOG.warn("Failover of {} done: {} volume(s) promoted and served by this host as {} ({} ms; the service is frozen: "
+                        + "thaw it and fail back with `cinder failover-host {} --backend_id default` once the host is back)",
+                settings.peerServiceHost(), promoted.size(), settings.ownBackendId(), (System.nanoTime() - started) / 1_000_000,
+                settings.peerServiceHost());
+    }
+
+    /**
+     * Claims the volume in the witness ({@code enabled -> failing-over}; a repeat after a partial
+     * take-over finds it already claimed), then makes this copy Primary.
+     */
+    private boolean promote(String id) throws SQLException {
+        int claimed = db.update("UPDATE volumes SET replication_status = 'failing-over' WHERE id = ? AND deleted = 0 "
+                + "AND replication_status IN ('enabled', 'failing-over') "
+                + "AND (replication_extended_status IS NULL OR replication_extended_status NOT LIKE 'outdated%')", id);
+        if (claimed == 0) {
+            LOG.error("Failover of {}: volume {} could not be claimed in Cinder's database (its primary marked this copy"
+                    + " outdated, or it is no longer replicated); not promoted", settings.peerServiceHost(), id);
+            return false;
+        }
+        Map<String, Object> row = db.query("SELECT id, _name_id FROM volumes WHERE id = ?", id).get(0);
+        String res = resource(row);
+        try {
+            Optional<DrbdResourceState> state = drbd.currentState(res);
+            if (state.isEmpty()) {
+                drbd.up(res);
+            }
+            if (state.map(s -> s.role() != DrbdRole.PRIMARY).orElse(true)) {
+                drbd.primary(res);
+            }
+        } catch (DriverException e) {
+            LOG.error("Failover of {}: volume {} could not be promoted here ({}): {}", settings.peerServiceHost(), id, res, e.getMessage());
+            failVolume(id, "failover-error");
+            return false;
+        }
+        db.update("UPDATE volumes SET replication_status = 'failed-over', updated_at = ? WHERE id = ?", db.now(), id);
+        LOG.warn("Failover of {}: volume {} ({}) is Primary here", settings.peerServiceHost(), id, res);
+        return true;
+    }
+
+    /** As Cinder's manager does for a volume the failover cannot carry: error, its snapshots too. */
+    private void failVolume(String id, String replicationStatus) throws SQLException {
+        db.update("UPDATE volumes SET previous_status = status, status = 'error', replication_status = ?, updated_at = ? WHERE id = ?",
+                replicationStatus, db.now(), id);
+        db.update("UPDATE snapshots SET status = 'error', updated_at = ? WHERE volume_id = ? AND deleted = 0", db.now(), id);
+    }
+
+    private List<Map<String, Object>> replicatedVolumesOfPeer() throws SQLException {
+        return db.query("SELECT id, _name_id, replication_status, replication_extended_status FROM volumes WHERE deleted = 0 "
+                        + "AND (host = ? OR host LIKE ?) AND replication_status IN ('enabled', 'failing-over')",
+                settings.peerServiceHost(), settings.peerServiceHost() + "#%");
+    }
+
+    private List<Map<String, Object>> unreplicatedVolumesOfPeer() throws SQLException {
+        return db.query("SELECT id FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE ?) "
+                        + "AND (replication_status IS NULL OR replication_status IN ('disabled', 'not-capable')) AND status <> 'error'",
+                settings.peerServiceHost(), settings.peerServiceHost() + "#%");
+    }
+
+    /**
+     * At start-up: a take-over this host made before it restarted is resumed (its volumes up and
+     * Primary here again, the identity served), and the watch is told so.
+     *
+     * @return whether this host serves the peer's identity
+     */
+    public boolean resumeAfterRestart(PeerWatch watch) throws Exception {
+        List<Map<String, Object>> service = db.query("SELECT replication_status, active_backend_id FROM services WHERE host = ? "
+                + "AND `binary` = 'cinder-volume' AND deleted = 0", settings.peerServiceHost());
+        if (service.isEmpty() || !"failed-over".equals(service.get(0).get("replication_status"))
+                || !settings.ownBackendId().equals(service.get(0).get("active_backend_id"))) {
+            return false;
+        }
+        LOG.warn("{} was failed over to this host before it restarted: promoting its volumes here again and serving it",
+                settings.peerServiceHost());
+        for (Map<String, Object> v : db.query("SELECT id, _name_id FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE ?) "
+                + "AND replication_status = 'failed-over'", settings.peerServiceHost(), settings.peerServiceHost() + "#%")) {
+            String res = resource(v);
+            try {
+                Optional<DrbdResourceState> state = drbd.currentState(res);
+                if (state.isEmpty()) {
+                    drbd.up(res);
+                }
+                if (state.map(s -> s.role() != DrbdRole.PRIMARY).orElse(true)) {
+                    drbd.primary(res);
+                }
+            } catch (DriverException e) {
+                LOG.error("{}: volume {} ({}) could not be made Primary here again: {}", settings.peerServiceHost(), v.get("id"), res,
+                        e.getMessage());
+            }
+        }
+        identity.serve(settings.peerServiceHost());
+        watch.markTakenOver();
+        return true;
+    }
+
+    /** The DRBD resource (and LV) of a volume row: {@code volume-<_name_id or id>}. */
+    public static String resource(Map<String, Object> volumeRow) {
+        Object nameId = volumeRow.get("_name_id");
+        return "volume-" + (nameId != null ? nameId : volumeRow.get("id"));
+    }
+
+    private static Instant utc(LocalDateTime t) {
+        return t.toInstant(ZoneOffset.UTC);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+}

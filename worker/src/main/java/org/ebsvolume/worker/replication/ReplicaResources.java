@@ -1,0 +1,153 @@
+package org.ebsvolume.worker.replication;
+
+import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.drbd.DrbdAdm;
+import org.ebsvolume.drivers.drbd.DrbdConnectionState;
+import org.ebsvolume.drivers.drbd.DrbdHealth;
+import org.ebsvolume.drivers.drbd.DrbdResourceState;
+import org.ebsvolume.drivers.drbd.DrbdRole;
+import org.ebsvolume.worker.db.CinderDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This host's DRBD resources across restarts, and their health: every {@code ebs-*.res} file
+ * here is a resource that must be up (a reboot leaves them down); this host's own volumes are
+ * Primary here while it serves its own identity, and Secondary (re-synced from the backup, its
+ * own late writes discarded) while the backup serves it after a failover.
+ *
+ * <p>The health check ({@link #check}, a Quartz task) logs every change of a resource's health
+ * with DRBD's own words, and repairs the two states a failover leaves behind: the returning
+ * primary's copy split-brained against the promoted backup (it discards its own data and
+ * reconnects), and the promoted side standing alone after that (it reconnects).
+ */
+public final class ReplicaResources {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaResources.class);
+
+    private final String ownServiceHost;
+    private final CinderDatabase db;
+    private final DrbdAdm drbd;
+    private final Map<String, String> lastHealth = new ConcurrentHashMap<>();
+
+    public ReplicaResources(String ownServiceHost, CinderDatabase db, DrbdAdm drbd) {
+        this.ownServiceHost = Objects.requireNonNull(ownServiceHost, "ownServiceHost");
+        this.db = Objects.requireNonNull(db, "db");
+        this.drbd = Objects.requireNonNull(drbd, "drbd");
+    }
+
+    /** Whether another host serves this host's identity now (Cinder's row says failed-over to a target). */
+    public boolean identityServedElsewhere() throws SQLException {
+        List<Map<String, Object>> row = db.query("SELECT replication_status, active_backend_id FROM services WHERE host = ? "
+                + "AND `binary` = 'cinder-volume' AND deleted = 0", ownServiceHost);
+        return !row.isEmpty() && "failed-over".equals(row.get(0).get("replication_status"))
+                && row.get(0).get("active_backend_id") != null && !((String) row.get(0).get("active_backend_id")).isEmpty();
+    }
+
+    /** Every resource file here brought up (a resource that is up already is left alone). */
+    public void bringUp() throws DriverException {
+        for (String res : drbd.files().readSlots().keySet()) {
+            try {
+                if (drbd.currentState(res).isEmpty()) {
+                    drbd.up(res);
+                    LOG.info("DRBD resource {} brought up (it was down: this host restarted)", res);
+                }
+            } catch (DriverException e) {
+                LOG.error("DRBD resource {} could not be brought up: {}", res, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * This host serves its own identity: its replicated volumes become Primary here. A resource
+     * whose peer is Primary is left Secondary and reported: two Primaries are never made.
+     */
+    public void promoteOwnVolumes() throws SQLException {
+        for (String res : ownResources()) {
+            try {
+                Optional<DrbdResourceState> state = drbd.currentState(res);
+                if (state.isPresent() && state.get().role() != DrbdRole.PRIMARY) {
+                    drbd.primary(res);
+                    LOG.info("DRBD resource {} is Primary here again", res);
+                }
+            } catch (DriverException e) {
+                LOG.error("DRBD resource {} of this host could not be made Primary ({}); it is left Secondary", res, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The backup serves this host's identity: this host's copies are Secondary and take the
+     * backup's data; writes that reached only this copy before the failover are discarded (they
+     * were never acknowledged under protocol C).
+     */
+    public void rejoinAsSecondary() throws SQLException {
+        for (String res : ownResources()) {
+            try {
+                Optional<DrbdResourceState> state = drbd.currentState(res);
+                if (state.isEmpty()) {
+                    continue;
+                }
+                if (state.get().role() == DrbdRole.PRIMARY) {
+                    drbd.secondary(res);
+                }
+                LOG.warn("DRBD resource {}: this host's identity is served by its backup; rejoining as Secondary ({})", res,
+                        state.get().describe());
+            } catch (DriverException e) {
+                LOG.error("DRBD resource {} could not rejoin as Secondary: {}", res, e.getMessage());
+            }
+        }
+    }
+
+    /** The health task: logs changes, repairs a split brain a failover left (see class comment). */
+    public void check(Instant now) throws SQLException, DriverException {
+        boolean servedElsewhere = identityServedElsewhere();
+        Set<String> own = new HashSet<>(ownResources());
+        for (String res : drbd.files().readSlots().keySet()) {
+            Optional<DrbdResourceState> state = drbd.currentState(res);
+            DrbdHealth health = DrbdHealth.of(res, state);
+            String described = health.kind() + " " + state.map(DrbdResourceState::describe).orElse("down");
+            String before = lastHealth.put(res, described);
+            if (!described.equals(before)) {
+                LOG.info("DRBD health of {}: {}", res, described);
+            }
+            if (state.isEmpty()) {
+                continue;
+            }
+            boolean standAlone = state.get().onlyPeer().map(p -> p.connection() == DrbdConnectionState.STAND_ALONE).orElse(false);
+            if (!standAlone) {
+                continue;
+            }
+            try {
+                if (state.get().role() == DrbdRole.SECONDARY && own.contains(res) && servedElsewhere) {
+                    LOG.warn("DRBD resource {}: split brain after a failover; this host's copy is the stale one and "
+                            + "reconnects discarding its own data (the backup's copy is in use)", res);
+                    drbd.disconnect(res);
+                    drbd.connectDiscardingMyData(res);
+                } else if (state.get().role() == DrbdRole.PRIMARY) {
+                    LOG.warn("DRBD resource {}: Primary here and standing alone; connecting so the peer can re-sync", res);
+                    drbd.connect(res);
+                }
+            } catch (DriverException e) {
+                LOG.error("DRBD resource {}: repair failed: {}", res, e.getMessage());
+            }
+        }
+    }
+
+    /** Resources of this host's own replicated volumes that have a resource file here. */
+    private List<String> ownResources() throws SQLException {
+        return db.query("SELECT id, _name_id FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE ?) "
+                        + "AND replication_status IN ('enabled', 'failing-over', 'failed-over')", ownServiceHost, ownServiceHost + "#%")
+                .stream().map(PeerFailover::resource).filter(res -> drbd.files().exists(res)).toList();
+    }
+}
