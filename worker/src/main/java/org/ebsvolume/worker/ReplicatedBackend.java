@@ -94,7 +94,7 @@ final class ReplicatedBackend {
 
     void start() throws Exception {
         String own = conf.serviceHost(backend);
-        resources = new ReplicaResources(own, db, replication.drbd());
+        resources = new ReplicaResources(own, db, replication.drbd(), storage.vg());
         resources.bringUp();
         if (resources.identityServedElsewhere()) {
             LOG.warn("{} was failed over: its backup serves it now. This host does not serve it; its copies rejoin as"

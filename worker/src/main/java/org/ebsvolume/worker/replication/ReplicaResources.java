@@ -6,6 +6,8 @@ import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdHealth;
 import org.ebsvolume.drivers.drbd.DrbdResourceState;
 import org.ebsvolume.drivers.drbd.DrbdRole;
+import org.ebsvolume.drivers.lvm.LogicalVolume;
+import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.worker.db.CinderDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +40,14 @@ public final class ReplicaResources {
     private final String ownServiceHost;
     private final CinderDatabase db;
     private final DrbdAdm drbd;
+    private final LvmVolumeGroup vg;
     private final Map<String, String> lastHealth = new ConcurrentHashMap<>();
 
-    public ReplicaResources(String ownServiceHost, CinderDatabase db, DrbdAdm drbd) {
+    public ReplicaResources(String ownServiceHost, CinderDatabase db, DrbdAdm drbd, LvmVolumeGroup vg) {
         this.ownServiceHost = Objects.requireNonNull(ownServiceHost, "ownServiceHost");
         this.db = Objects.requireNonNull(db, "db");
         this.drbd = Objects.requireNonNull(drbd, "drbd");
+        this.vg = Objects.requireNonNull(vg, "vg");
     }
 
     /** Whether another host serves this host's identity now (Cinder's row says failed-over to a target). */
@@ -59,6 +63,11 @@ public final class ReplicaResources {
         for (String res : drbd.files().readSlots().keySet()) {
             try {
                 if (drbd.currentState(res).isEmpty()) {
+                    // The backing LV must be active; after a reboot LVM's autoactivation may not have run yet.
+                    Optional<LogicalVolume> lv = vg.find(res);
+                    if (lv.isPresent() && !lv.get().isActive()) {
+                        vg.activate(res);
+                    }
                     drbd.up(res);
                     LOG.info("DRBD resource {} brought up (it was down: this host restarted)", res);
                 }
