@@ -11,6 +11,7 @@ import org.ebsvolume.drivers.drbd.DrbdResourceState;
 import org.ebsvolume.drivers.drbd.DrbdRole;
 import org.ebsvolume.jobs.ServiceJobs;
 import org.ebsvolume.jobs.failover.PeerWatch;
+import org.ebsvolume.jobs.failover.PrimaryLease;
 import org.ebsvolume.messaging.Notifier;
 import org.ebsvolume.messaging.RpcServerSettings;
 import org.ebsvolume.messaging.Transport;
@@ -94,7 +95,8 @@ final class ReplicatedBackend {
 
     void start() throws Exception {
         String own = conf.serviceHost(backend);
-        resources = new ReplicaResources(own, db, replication.drbd(), storage.vg());
+        resources = new ReplicaResources(own, db, replication.drbd(), storage.vg(),
+                new PrimaryLease(Duration.ofSeconds(conf.serviceDownTime()), java.time.Instant.now()));
         resources.bringUp();
         if (resources.identityServedElsewhere()) {
             LOG.warn("{} was failed over: its backup serves it now. This host does not serve it; its copies rejoin as"

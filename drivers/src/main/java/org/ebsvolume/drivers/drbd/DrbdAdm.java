@@ -173,6 +173,19 @@ public final class DrbdAdm {
         drbdadm("resize", resource);
     }
 
+    /**
+     * {@code drbdadm suspend-io}: every write to the device waits (nothing fails, nothing is
+     * acknowledged) until {@link #resumeIo}. A primary that may no longer write alone uses it.
+     */
+    public void suspendIo(String resource) throws DrbdException {
+        drbdadm("suspend-io", resource);
+    }
+
+    /** {@code drbdadm resume-io}: the waiting writes go on. */
+    public void resumeIo(String resource) throws DrbdException {
+        drbdadm("resume-io", resource);
+    }
+
     /** {@code drbdadm disconnect}: the connection goes StandAlone until {@link #connect}. */
     public void disconnect(String resource) throws DrbdException {
         drbdadm("disconnect", resource);

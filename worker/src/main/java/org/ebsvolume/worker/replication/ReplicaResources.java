@@ -3,11 +3,14 @@ package org.ebsvolume.worker.replication;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
+import org.ebsvolume.drivers.drbd.DrbdDiskState;
 import org.ebsvolume.drivers.drbd.DrbdHealth;
+import org.ebsvolume.drivers.drbd.DrbdPeer;
 import org.ebsvolume.drivers.drbd.DrbdResourceState;
 import org.ebsvolume.drivers.drbd.DrbdRole;
 import org.ebsvolume.drivers.lvm.LogicalVolume;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
+import org.ebsvolume.jobs.failover.PrimaryLease;
 import org.ebsvolume.worker.db.CinderDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +45,15 @@ public final class ReplicaResources {
     private final DrbdAdm drbd;
     private final LvmVolumeGroup vg;
     private final Map<String, String> lastHealth = new ConcurrentHashMap<>();
+    /** Resources whose I/O this process suspended. */
+    private final Set<String> suspended = ConcurrentHashMap.newKeySet();
+    private final PrimaryLease lease;
 
-    public ReplicaResources(String ownServiceHost, CinderDatabase db, DrbdAdm drbd, LvmVolumeGroup vg) {
+    /** The marker a primary writing alone leaves in volumes.replication_extended_status (the backup reads it). */
+    public static final String OUTDATED = "outdated-peer";
+
+    public ReplicaResources(String ownServiceHost, CinderDatabase db, DrbdAdm drbd, LvmVolumeGroup vg, PrimaryLease lease) {
+        this.lease = Objects.requireNonNull(lease, "lease");
         this.ownServiceHost = Objects.requireNonNull(ownServiceHost, "ownServiceHost");
         this.db = Objects.requireNonNull(db, "db");
         this.drbd = Objects.requireNonNull(drbd, "drbd");
@@ -118,10 +128,23 @@ public final class ReplicaResources {
         }
     }
 
-    /** The health task: logs changes, repairs a split brain a failover left (see class comment). */
-    public void check(Instant now) throws SQLException, DriverException {
-        boolean servedElsewhere = identityServedElsewhere();
-        Set<String> own = new HashSet<>(ownResources());
+    /**
+     * The health task: logs changes, guards this host's own Primary copies (below), and repairs
+     * a split brain a failover left (see class comment).
+     */
+    public void check(Instant now) throws DriverException {
+        boolean witness;
+        boolean servedElsewhere = false;
+        Map<String, Map<String, Object>> own = Map.of();
+        try {
+            servedElsewhere = identityServedElsewhere();
+            own = ownVolumeRows();
+            lease.renewed(now);
+            witness = true;
+        } catch (SQLException | RuntimeException e) {
+            witness = false;
+            LOG.warn("DRBD health: Cinder's database (the witness) cannot be read: {}", e.getMessage());
+        }
         for (String res : drbd.files().readSlots().keySet()) {
             Optional<DrbdResourceState> state = drbd.currentState(res);
             DrbdHealth health = DrbdHealth.of(res, state);
@@ -133,24 +156,114 @@ public final class ReplicaResources {
             if (state.isEmpty()) {
                 continue;
             }
-            boolean standAlone = state.get().onlyPeer().map(p -> p.connection() == DrbdConnectionState.STAND_ALONE).orElse(false);
-            if (!standAlone) {
-                continue;
-            }
             try {
-                if (state.get().role() == DrbdRole.SECONDARY && own.contains(res) && servedElsewhere) {
-                    LOG.warn("DRBD resource {}: split brain after a failover; this host's copy is the stale one and "
-                            + "reconnects discarding its own data (the backup's copy is in use)", res);
-                    drbd.disconnect(res);
-                    drbd.connectDiscardingMyData(res);
-                } else if (state.get().role() == DrbdRole.PRIMARY) {
-                    LOG.warn("DRBD resource {}: Primary here and standing alone; connecting so the peer can re-sync", res);
-                    drbd.connect(res);
+                if (state.get().role() == DrbdRole.PRIMARY && (own.containsKey(res) || !witness || suspended.contains(res))) {
+                    guardPrimary(res, state.get(), own.get(res), witness, now);
                 }
-            } catch (DriverException e) {
-                LOG.error("DRBD resource {}: repair failed: {}", res, e.getMessage());
+                if (witness) {
+                    repairAfterFailover(res, state.get(), own.containsKey(res), servedElsewhere);
+                }
+            } catch (DriverException | SQLException e) {
+                LOG.error("DRBD resource {}: {}", res, e.getMessage());
             }
         }
+    }
+
+    /**
+     * A Primary copy of this host whose backup is not connected writes alone: the backup's copy
+     * no longer holds every acknowledged write. Before that may go on, the witness must say so
+     * ({@code replication_extended_status = 'outdated-peer ...'}, a conditional update that
+     * loses against a take-over that claimed the volume first), so the backup never promotes the
+     * stale copy. If the backup claimed the volume, or the witness has been out of reach longer
+     * than the lease ({@link PrimaryLease}: half of service_down_time, while the backup waits for
+     * the whole), I/O is suspended here: never two primaries.
+     */
+    private void guardPrimary(String res, DrbdResourceState state, Map<String, Object> row, boolean witness, Instant now)
+            throws DriverException, SQLException {
+        if (row == null && witness) {
+            // A copy this host serves for a taken-over peer: the witness is back, so is the lease.
+            if (suspended.remove(res)) {
+                drbd.resumeIo(res);
+                LOG.warn("DRBD resource {}: the witness answers again; I/O resumed", res);
+            }
+            return;
+        }
+        Optional<DrbdPeer> peer = state.onlyPeer();
+        boolean connected = peer.map(p -> p.connection() == DrbdConnectionState.CONNECTED).orElse(false);
+        String marker = row == null ? null : (String) row.get("replication_extended_status");
+        boolean marked = marker != null && marker.startsWith(OUTDATED);
+        if (connected) {
+            if (suspended.remove(res)) {
+                drbd.resumeIo(res);
+                LOG.warn("DRBD resource {}: the backup is connected again; I/O resumed", res);
+            }
+            boolean peerUpToDate = peer.get().devices().values().stream().allMatch(d -> d.peerDisk() == DrbdDiskState.UP_TO_DATE);
+            if (witness && marked && peerUpToDate) {
+                db.update("UPDATE volumes SET replication_extended_status = NULL WHERE id = ? AND replication_extended_status LIKE ?",
+                        row.get("id"), OUTDATED + "%");
+                LOG.info("DRBD resource {}: the backup's copy is UpToDate again; the outdated mark is cleared", res);
+            }
+            return;
+        }
+        if (!witness) {
+            if (!lease.mayWriteAlone(now) && suspended.add(res)) {
+                drbd.suspendIo(res);
+                LOG.error("DRBD resource {}: no backup and no witness for {} s (lease {} s): I/O SUSPENDED here, so that a"
+                                + " take-over by the backup can never make two primaries ({})", res,
+                        java.time.Duration.between(lease.lastWitnessContact(), now).toSeconds(), lease.validity().toSeconds(),
+                        state.describe());
+            }
+            return;
+        }
+        if (!marked) {
+            int n = db.update("UPDATE volumes SET replication_extended_status = ? WHERE id = ? AND deleted = 0 "
+                    + "AND replication_status = 'enabled'", OUTDATED + " since " + now, row.get("id"));
+            marked = n == 1;
+            if (marked) {
+                LOG.warn("DRBD resource {}: the backup is not connected ({}); its copy is marked outdated in Cinder's database"
+                        + " and will not be promoted; writing alone until it re-syncs", res, state.describe());
+            }
+        }
+        if (marked) {
+            if (suspended.remove(res)) {
+                drbd.resumeIo(res);
+                LOG.warn("DRBD resource {}: the witness holds the outdated mark; I/O resumed", res);
+            }
+        } else if (suspended.add(res)) {
+            drbd.suspendIo(res);
+            LOG.error("DRBD resource {}: the backup claimed this volume in Cinder's database (a take-over); I/O SUSPENDED here,"
+                    + " this copy must not be written any more", res);
+        }
+    }
+
+    private void repairAfterFailover(String res, DrbdResourceState state, boolean own, boolean servedElsewhere) throws DriverException {
+        boolean standAlone = state.onlyPeer().map(p -> p.connection() == DrbdConnectionState.STAND_ALONE).orElse(false);
+        if (!standAlone) {
+            return;
+        }
+        if (state.role() == DrbdRole.SECONDARY && own && servedElsewhere) {
+            LOG.warn("DRBD resource {}: split brain after a failover; this host's copy is the stale one and "
+                    + "reconnects discarding its own data (the backup's copy is in use)", res);
+            drbd.disconnect(res);
+            drbd.connectDiscardingMyData(res);
+        } else if (state.role() == DrbdRole.PRIMARY) {
+            LOG.warn("DRBD resource {}: Primary here and standing alone; connecting so the peer can re-sync", res);
+            drbd.connect(res);
+        }
+    }
+
+    /** This host's own replicated volumes that have a resource file here, by resource name. */
+    private Map<String, Map<String, Object>> ownVolumeRows() throws SQLException {
+        Map<String, Map<String, Object>> rows = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> v : db.query("SELECT id, _name_id, replication_status, replication_extended_status FROM volumes "
+                + "WHERE deleted = 0 AND (host = ? OR host LIKE ?) AND replication_status IN ('enabled', 'failing-over', 'failed-over')",
+                ownServiceHost, ownServiceHost + "#%")) {
+            String res = PeerFailover.resource(v);
+            if (drbd.files().exists(res)) {
+                rows.put(res, v);
+            }
+        }
+        return rows;
     }
 
     /** Resources of this host's own replicated volumes that have a resource file here. */

@@ -456,6 +456,63 @@ class ReplicationLabTest {
         assertThat(serviceRow(NODEC).get("active_backend_id")).isEqualTo("");
     }
 
+    @Test
+    @Order(13)
+    void cuttingOnlyTheReplicationLinkPromotesNothingAndTheWitnessHoldsTheOutdatedMark() throws Exception {
+        // noded still reaches the control plane (eth0); only the private network (DRBD) is cut.
+        lab.execOk(NODED, "ip", "link", "set", "eth1", "down");
+        try {
+            awaitTrue("nodec marks the backup's copy outdated", OPERATION, () -> String.valueOf(db.single(
+                    "SELECT replication_extended_status FROM volumes WHERE id = ?", haVolume).get("replication_extended_status"))
+                    .startsWith("outdated-peer"));
+            Thread.sleep(3 * 10_000L);   // three service_down_times: long enough for any take-over to happen
+            assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).as("noded never promotes").startsWith("Secondary");
+            assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
+            assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
+                    .isEqualTo("enabled");
+            assertThat(serviceRow(NODEC).get("replication_status")).isEqualTo("enabled");
+            // nodec keeps accepting writes: its I/O is not suspended (the witness holds the mark).
+            lab.execOk(NODEC, "dd", "if=/dev/urandom", "of=/dev/drbd" + drbdMinor(haVolume), "bs=4096", "count=16",
+                    "seek=100000", "oflag=direct", "status=none");
+        } finally {
+            lab.execOk(NODED, "ip", "link", "set", "eth1", "up");
+        }
+        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        awaitTrue("the outdated mark is cleared once in sync", OPERATION, () -> db.single(
+                "SELECT replication_extended_status FROM volumes WHERE id = ?", haVolume).get("replication_extended_status") == null);
+    }
+
+    @Test
+    @Order(14)
+    void aBackupCutOffFromTheControlPlaneNeverPromotesEvenWhenThePrimaryLooksDead() throws Exception {
+        // noded loses the witness (MariaDB, RabbitMQ on the host) and its DRBD link at once: from
+        // where it stands the primary is gone, but it cannot ask the witness, so it must not promote.
+        String[] cut = {"bash", "-c", "ip rule add to 10.0.2.2 ipproto tcp dport 3306 prohibit && "
+                + "ip rule add to 10.0.2.2 ipproto tcp dport 5672 prohibit && ip link set eth1 down"};
+        String[] heal = {"bash", "-c", "ip link set eth1 up; ip rule del to 10.0.2.2 ipproto tcp dport 3306 prohibit; "
+                + "ip rule del to 10.0.2.2 ipproto tcp dport 5672 prohibit; true"};
+        lab.execOk(NODED, cut);
+        try {
+            Thread.sleep(3 * 10_000L);
+            assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).as("noded never promotes blind").startsWith("Secondary");
+            assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
+            assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
+                    .isEqualTo("enabled");
+            assertThat(lab.execOk(NODED, "grep", "-c", "cannot reach the witness", ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
+                    .isNotEqualTo("0");
+        } finally {
+            lab.execOk(NODED, heal);
+        }
+        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        awaitTrue("noded@ebs up again", Duration.ofMinutes(2),
+                () -> cp.serviceState("cinder-volume", NODED + "@ebs").map("up"::equals).orElse(false));
+    }
+
+    private int drbdMinor(String volumeId) throws Exception {
+        String data = (String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", volumeId).get("replication_driver_data");
+        return JSON.readTree(data).path("minor").asInt();
+    }
+
     private Map<String, Object> serviceRow(String node) {
         return db.single("SELECT replication_status, active_backend_id, frozen, disabled, disabled_reason FROM services "
                 + "WHERE host = ? AND `binary` = 'cinder-volume' AND deleted = 0", node + "@ebs");
