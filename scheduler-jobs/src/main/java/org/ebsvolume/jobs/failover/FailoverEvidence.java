@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * Everything the failover policy decides on, gathered by the backup host in one look.
  *
- * @param now                  the witness's clock (Cinder's database), so both hosts' heartbeats
- *                             are judged on one clock
+ * @param now                  this host's clock
  * @param witnessReachable     the backup could read the primary's services row just now
- * @param primaryLastHeartbeat the primary's services.updated_at; empty if unknown
+ * @param primaryLastHeartbeat when this host last saw the primary's heartbeat move (its
+ *                             report_count in the witness), on this host's clock; empty if never
  * @param serviceDownTime      Cinder's service_down_time: older heartbeats mean "down"
  * @param fencingConfirmed     an operator or fencing agent confirmed the primary is powered off
  * @param replicas             the primary's replicated volumes, as DRBD on this host sees them

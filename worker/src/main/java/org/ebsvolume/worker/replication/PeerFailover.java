@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +32,9 @@ import java.util.Optional;
  * from this process (its services row heartbeat, its RPC topics), so every volume still names a
  * live host and attach, detach and the replication API keep working without an operator.
  *
- * <p>The witness is Cinder's database: its clock judges the primary's heartbeat, and every
- * volume is claimed there ({@code enabled -> failing-over}, a conditional update) before it is
+ * <p>The witness is Cinder's database: the primary's heartbeat is its {@code report_count} there,
+ * aged on this host's clock (not the primary's {@code updated_at}, which the primary stamps with
+ * its own clock), and every volume is claimed there ({@code enabled -> failing-over}, a conditional update) before it is
  * promoted, so a primary that marked its backup outdated wins over a late take-over.
  */
 public final class PeerFailover {
@@ -65,6 +64,9 @@ public final class PeerFailover {
     private final CinderDatabase db;
     private final DrbdAdm drbd;
     private final IdentityServer identity;
+    /** The peer's last report_count seen, and when (this host's clock): the heartbeat's age. */
+    private volatile Integer lastReportCount;
+    private volatile Instant lastReportSeen;
 
     public PeerFailover(Settings settings, CinderDatabase db, DrbdAdm drbd, IdentityServer identity) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -84,18 +86,15 @@ public final class PeerFailover {
      * the peer that has a resource on this host.
      */
     public FailoverEvidence evidence(Instant localNow) {
-        Instant now = localNow;
         boolean witness;
-        Optional<Instant> heartbeat = Optional.empty();
         List<Map<String, Object>> volumes = List.of();
         try {
-            Map<String, Object> clock = db.query("SELECT UTC_TIMESTAMP(6) AS now").get(0);
-            now = utc((LocalDateTime) clock.get("now"));
-            List<Map<String, Object>> service = db.query("SELECT updated_at, created_at FROM services WHERE host = ? "
+            List<Map<String, Object>> service = db.query("SELECT report_count FROM services WHERE host = ? "
                     + "AND `binary` = 'cinder-volume' AND deleted = 0", settings.peerServiceHost());
-            if (!service.isEmpty()) {
-                Object beat = service.get(0).get("updated_at") != null ? service.get(0).get("updated_at") : service.get(0).get("created_at");
-                heartbeat = Optional.ofNullable((LocalDateTime) beat).map(PeerFailover::utc);
+            Integer count = service.isEmpty() ? null : ((Number) service.get(0).get("report_count")).intValue();
+            if (!java.util.Objects.equals(count, lastReportCount) || lastReportSeen == null) {
+                lastReportCount = count;
+                lastReportSeen = localNow;
             }
             volumes = replicatedVolumesOfPeer();
             witness = true;
@@ -103,6 +102,10 @@ public final class PeerFailover {
             LOG.debug("Failover watch of {}: the witness (Cinder's database) cannot be read: {}", settings.peerServiceHost(), e.getMessage());
             witness = false;
         }
+        // The heartbeat's age on this host's clock: when its report_count last moved, as seen here.
+        // The primary stamps updated_at with its own clock, which may run ahead or behind.
+        Optional<Instant> heartbeat = Optional.ofNullable(lastReportSeen);
+        Instant now = localNow;
         List<ReplicaView> replicas = new ArrayList<>();
         for (Map<String, Object> v : volumes) {
             String res = resource(v);
@@ -257,10 +260,6 @@ public final class PeerFailover {
     public static String resource(Map<String, Object> volumeRow) {
         Object nameId = volumeRow.get("_name_id");
         return "volume-" + (nameId != null ? nameId : volumeRow.get("id"));
-    }
-
-    private static Instant utc(LocalDateTime t) {
-        return t.toInstant(ZoneOffset.UTC);
     }
 
     public Settings settings() {

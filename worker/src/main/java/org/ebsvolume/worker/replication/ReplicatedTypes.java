@@ -10,11 +10,13 @@ import java.util.Map;
  * {@code replication_status} empty (replication v2.1: the driver's create model update sets it),
  * so for a volume without one the volume type decides: extra spec {@code replication_enabled}
  * = {@code <is> True}, as Cinder's {@code volume_utils.is_replicated_spec} reads it. A volume
- * with a status is replicated when it says {@code enabled}.
+ * with a status is replicated while it is under DRBD: {@code enabled}, or moved to the backup
+ * ({@code failing-over}, {@code failed-over}), where it is served through DRBD as well.
  */
 public final class ReplicatedTypes {
 
     public static final String SPEC = "replication_enabled";
+    private static final java.util.Set<String> UNDER_DRBD = java.util.Set.of("enabled", "failing-over", "failed-over");
 
     private ReplicatedTypes() {
     }
@@ -30,7 +32,7 @@ public final class ReplicatedTypes {
      */
     public static boolean isReplicated(ResourceTables tables, String replicationStatus, String volumeTypeId) {
         if (replicationStatus != null) {
-            return "enabled".equals(replicationStatus);
+            return UNDER_DRBD.contains(replicationStatus);
         }
         if (volumeTypeId == null) {
             return false;

@@ -62,6 +62,18 @@ class ReplicationLabTest {
     private static final String VG = "cinder-volumes";
     private static final String SECRET = "lab-replication-secret-0123456789";
     private static final int STARTING_PORT = 7789;
+    /**
+     * {@code replication_mode} of both workers: {@code -Debs.lab.replicationMode=async|semi-sync|full-sync}
+     * (default full-sync, DRBD protocol C). Under A and B a power cut may lose acknowledged writes:
+     * the failover test then reports how many instead of requiring none.
+     */
+    private static final String MODE = System.getProperty("ebs.lab.replicationMode", "full-sync");
+    private static final String PROTOCOL = switch (MODE) {
+        case "async" -> "A";
+        case "semi-sync" -> "B";
+        case "full-sync" -> "C";
+        default -> throw new IllegalArgumentException("ebs.lab.replicationMode must be async, semi-sync or full-sync: " + MODE);
+    };
     private static final Duration OPERATION = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -135,11 +147,11 @@ class ReplicationLabTest {
                 target_ip_address = %2$s
                 backend_id = %1$s
                 backend_ip = %2$s
-                replication_mode = full-sync
+                replication_mode = %9$s
                 replication_resync_rate = 100M
                 replication_starting_port = %7$d
                 replication_device = backend_id:%3$s,ip:%4$s,volume_group:%6$s,secret:%8$s
-                """.formatted(node, ip, peer, peerIp, ReplicationLab.LOG_DIR, VG, STARTING_PORT, SECRET);
+                """.formatted(node, ip, peer, peerIp, ReplicationLab.LOG_DIR, VG, STARTING_PORT, SECRET, MODE);
     }
 
     private void awaitServicesUp() {
@@ -173,7 +185,7 @@ class ReplicationLabTest {
     @Order(1)
     void capabilitiesNameTheBackupAndTheServicesAreReplicationEnabled() {
         String pools = cp.cinder("get-pools", "--detail").requireSuccess().stdout();
-        assertThat(pools).contains("replication_targets", "['" + NODED + "']", "replication_type", "sync");
+        assertThat(pools).contains("replication_targets", "['" + NODED + "']", "replication_type", PROTOCOL.equals("C") ? "sync" : "async");
         assertThat(pools).doesNotContain(SECRET);
         Map<String, Object> service = db.single("SELECT replication_status FROM services WHERE host = ? AND deleted = 0", NODEC + "@ebs");
         assertThat(service.get("replication_status")).isEqualTo("enabled");
@@ -202,7 +214,7 @@ class ReplicationLabTest {
         assertThat(Integer.parseInt(log.strip())).isGreaterThanOrEqualTo(1);
         for (String node : List.of(NODEC, NODED)) {
             assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).contains(resource());
-            assertThat(lab.execOk(node, "cat", "/etc/drbd.d/ebs-" + resource() + ".res")).contains("protocol C;", "on \"nodec\"",
+            assertThat(lab.execOk(node, "cat", "/etc/drbd.d/ebs-" + resource() + ".res")).contains("protocol " + PROTOCOL + ";", "on \"nodec\"",
                     "on \"noded\"", "address " + ipC + ":" + STARTING_PORT, "address " + ipD + ":" + STARTING_PORT);
         }
     }
@@ -277,34 +289,47 @@ class ReplicationLabTest {
     }
 
     /**
-     * Writes sequence-numbered 4 KiB blocks (block i holds "seq i"), each with O_DIRECT|O_DSYNC,
-     * and prints i once the write returned: every printed number is an acknowledged write.
-     * Stops at the first failed write.
+     * Writes sequence-numbered 4 KiB blocks (block base+i holds "seq i"), each with
+     * O_DIRECT|O_DSYNC, and prints i once the write returned: every printed number is an
+     * acknowledged write. Stops at the first failed write.
      */
     private static final String WRITER = """
-            dev=$1
+            dev=$1 base=$2
             i=1
-            while printf 'seq %010d\\n' "$i" | dd of="$dev" bs=4096 seek="$i" count=1 conv=sync oflag=direct,dsync status=none; do
+            while printf 'seq %010d\\n' "$i" | dd of="$dev" bs=4096 seek=$((base + i)) count=1 conv=sync oflag=direct,dsync status=none; do
               echo "$i"
               i=$((i + 1))
             done
             """;
+    /** Power cuts of the repeated test: {@code -Debs.lab.powerCuts=10} for the report the issue asks for. */
+    private static final int POWER_CUTS = Integer.getInteger("ebs.lab.powerCuts", 2);
+    /** What this lab accepts for one failover (TCG nodes); the 15 s target is reported, not asserted. */
+    private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(60);
 
     private String haVolume;
-    private long acknowledged;
+    /** The first power cut's writes: where, how many were acknowledged, which the backup had. */
+    private PowerCut first;
 
-    @Test
-    @Order(8)
-    void aPowerCutPrimaryIsTakenOverByTheBackupWithEveryAcknowledgedWrite() throws Exception {
-        haVolume = createVolume("repl-ha", 1);
-        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+    /** One power cut of nodec while nodee writes to the volume through it. */
+    private record PowerCut(long base, double failoverSeconds, long acknowledged, List<Long> onBackup) {
+        long lost() {
+            return java.util.stream.LongStream.rangeClosed(1, acknowledged).filter(i -> !onBackup.contains(i)).count();
+        }
+    }
+
+    /**
+     * nodec serves the volume: nodee attaches it through nodec and writes from block {@code base};
+     * nodec is power-cut (SIGKILL of its QEMU); noded must take over by itself; nodee attaches
+     * again (now through noded) and reads which acknowledged writes are there.
+     */
+    private PowerCut powerCutNodecWhileWriting(long base) throws Exception {
         LabVolumes volumes = computeHost();
         LabVolumes.Attachment a = volumes.attach(haVolume);
         assertThat(a.portal()).startsWith(ipC + ":");
         String device = volumes.login(a);
         volumes.complete(a);
 
-        Process writer = lab.spawn(NODEE, "bash", "-c", WRITER, "writer", device);
+        Process writer = lab.spawn(NODEE, "bash", "-c", WRITER, "writer", device, Long.toString(base));
         java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
         Thread reader = new Thread(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()))) {
@@ -318,23 +343,19 @@ class ReplicationLabTest {
             }
         });
         reader.start();
-        awaitTrue("the writer acknowledged 100 writes", OPERATION, () -> acked.get() >= 100);
+        awaitTrue("the writer acknowledged 50 writes", OPERATION, () -> acked.get() >= 50);
 
         long cut = System.nanoTime();
         lab.lab(Duration.ofMinutes(1), "kill", NODEC).requireSuccess();
         long ackedAtCut = acked.get();
-        awaitTrue("volume failed over to noded", Duration.ofMinutes(3), () -> "failed-over".equals(
+        awaitFast("volume failed over to noded", Duration.ofMinutes(3), () -> "failed-over".equals(
                 db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")));
         double failoverSeconds = (System.nanoTime() - cut) / 1e9;
-        Map<String, Object> service = db.single("SELECT replication_status, active_backend_id, frozen, disabled, disabled_reason "
-                + "FROM services WHERE host = ? AND deleted = 0", NODEC + "@ebs");
-        System.out.printf("FAILOVER: volume failed over %.1f s after the power cut; %d writes acknowledged at the cut%n",
+        System.out.printf("FAILOVER: volume failed over %.1f s after the power cut (%d writes acknowledged at the cut)%n",
                 failoverSeconds, ackedAtCut);
-        assertThat(service.get("replication_status")).isEqualTo("failed-over");
-        assertThat(service.get("active_backend_id")).isEqualTo(NODED);
-        assertThat(String.valueOf(service.get("frozen"))).isIn("1", "true");
-        assertThat(service.get("disabled_reason")).isEqualTo("failed-over");
-        // noded heartbeats nodec's identity: the service is up again, and the volume names it.
+        // The backup's own account: what it saw and decided, with timestamps.
+        System.out.println(lab.exec(NODED, "bash", "-c", "grep -E 'Failover watch of|Failover of|DRBD health of' \"$1\" | tail -n 12",
+                "timeline", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout());
         awaitTrue("nodec@ebs up again (served by noded)", Duration.ofMinutes(1),
                 () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
@@ -342,8 +363,7 @@ class ReplicationLabTest {
         writer.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
         writer.destroyForcibly();
         reader.join(10_000);
-        acknowledged = acked.get();
-        System.out.printf("FAILOVER: %d writes acknowledged in all%n", acknowledged);
+        long acknowledged = acked.get();
 
         // Nova's part: the dead host's session goes, the volume is attached again; noded exports it.
         cp.cinder("attachment-delete", a.id()).requireSuccess();
@@ -353,29 +373,65 @@ class ReplicationLabTest {
         LabVolumes.Attachment again = volumes.attach(haVolume);
         assertThat(again.portal()).startsWith(ipD + ":");
         String device2 = volumes.login(again);
-        List<Long> found = sequenceNumbers(device2, acknowledged);
-        for (long i = 1; i <= acknowledged; i++) {
-            assertThat(found).as("acknowledged write %d is on the backup", i).contains(i);
-        }
+        List<Long> found = sequenceNumbers(device2, base, acknowledged);
         volumes.complete(again);
         volumes.logout(again);
         cp.cinder("attachment-delete", again.id()).requireSuccess();
         volumes.awaitVolumeStatus(haVolume, "available");
+
+        PowerCut r = new PowerCut(base, failoverSeconds, acknowledged, found);
+        System.out.printf("FAILOVER (mode %s, protocol %s): %d of %d acknowledged writes missing on the backup%n", MODE, PROTOCOL,
+                r.lost(), acknowledged);
+        if (PROTOCOL.equals("C")) {
+            assertThat(r.lost()).as("acknowledged writes missing on the backup (protocol C)").isZero();
+        }
+        assertThat(Duration.ofMillis((long) (failoverSeconds * 1000))).isLessThan(FAILOVER_LIMIT);
+        return r;
     }
 
-    @Test
-    @Order(9)
-    void theReturningPrimaryRejoinsAsSecondaryAndResyncsWithoutServingItsIdentity() {
+    /** nodec boots again and rejoins as Secondary; then failback and thaw through the CLI. */
+    private void restartNodec() {
         lab.lab(Duration.ofMinutes(10), "start", NODEC).requireSuccess();
         lab.startWorker(NODEC);
         DrbdResourceState c = awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.SECONDARY
                 && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         assertThat(c.onlyPeer().orElseThrow().role()).isEqualTo(DrbdRole.PRIMARY);
+    }
+
+    private void failBackAndThaw() {
+        cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
+        awaitTrue("nodec@ebs failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
+        awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        cp.cinder("thaw-host", NODEC + "@ebs").requireSuccess();
+        awaitTrue("nodec@ebs thawed", OPERATION, () -> "".equals(serviceRow(NODEC).get("disabled_reason")));
+        awaitTrue("nodec@ebs up (served by nodec)", Duration.ofMinutes(1),
+                () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
+    }
+
+    @Test
+    @Order(8)
+    void aPowerCutPrimaryIsTakenOverByTheBackupWithEveryAcknowledgedWrite() throws Exception {
+        haVolume = createVolume("repl-ha", 1);
+        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        first = powerCutNodecWhileWriting(0);
+        Map<String, Object> service = serviceRow(NODEC);
+        assertThat(service.get("replication_status")).isEqualTo("failed-over");
+        assertThat(service.get("active_backend_id")).isEqualTo(NODED);
+        assertThat(String.valueOf(service.get("frozen"))).isIn("1", "true");
+        assertThat(String.valueOf(service.get("disabled"))).isIn("1", "true");
+        assertThat(service.get("disabled_reason")).isEqualTo("failed-over");
+        assertThat(db.single("SELECT host FROM volumes WHERE id = ?", haVolume).get("host")).isEqualTo(NODEC + "@ebs#ebs-" + NODEC);
+        assertThat(lab.execOk(NODED, "grep", "-c", "TAKE OVER", ReplicationLab.LOG_DIR + "/ebs-volume.log").strip()).isNotEqualTo("0");
+    }
+
+    @Test
+    @Order(9)
+    void theReturningPrimaryRejoinsAsSecondaryAndResyncsWithoutServingItsIdentity() {
+        restartNodec();
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
         awaitTrue("nodec's worker says it does not serve its identity", Duration.ofMinutes(2), () -> lab.exec(NODEC, "grep", "-c",
                 "This host does not serve it", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
-        Map<String, Object> service = db.single("SELECT replication_status, active_backend_id FROM services WHERE host = ? AND deleted = 0",
-                NODEC + "@ebs");
+        Map<String, Object> service = serviceRow(NODEC);
         assertThat(service.get("replication_status")).isEqualTo("failed-over");
         assertThat(service.get("active_backend_id")).isEqualTo(NODED);
     }
@@ -402,14 +458,13 @@ class ReplicationLabTest {
         awaitTrue("nodec@ebs up (served by nodec)", Duration.ofMinutes(1),
                 () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
 
+        // Failback copied the backup's data back: every write the backup had is on nodec again.
         LabVolumes volumes = computeHost();
         LabVolumes.Attachment a = volumes.attach(haVolume);
         assertThat(a.portal()).startsWith(ipC + ":");
         String device = volumes.login(a);
-        List<Long> found = sequenceNumbers(device, acknowledged);
-        for (long i = 1; i <= acknowledged; i++) {
-            assertThat(found).as("acknowledged write %d is on the old primary after failback", i).contains(i);
-        }
+        List<Long> found = sequenceNumbers(device, first.base(), first.acknowledged());
+        assertThat(found).containsAll(first.onBackup());
         volumes.complete(a);
         volumes.logout(a);
         cp.cinder("attachment-delete", a.id()).requireSuccess();
@@ -508,6 +563,23 @@ class ReplicationLabTest {
                 () -> cp.serviceState("cinder-volume", NODED + "@ebs").map("up"::equals).orElse(false));
     }
 
+    @Test
+    @Order(15)
+    void repeatedPowerCutsEachFailOverWithinTheLimitAndFailBack() throws Exception {
+        List<PowerCut> cuts = new java.util.ArrayList<>();
+        cuts.add(first);
+        for (int n = 1; n < POWER_CUTS; n++) {
+            cuts.add(powerCutNodecWhileWriting(150_000L + n * 5_000L));
+            restartNodec();
+            failBackAndThaw();
+        }
+        double[] seconds = cuts.stream().mapToDouble(PowerCut::failoverSeconds).sorted().toArray();
+        System.out.printf("FAILOVER REPORT (mode %s, %d power cuts): min %.1f s, median %.1f s, max %.1f s; acknowledged writes"
+                        + " lost: %d of %d%n", MODE, cuts.size(), seconds[0], seconds[seconds.length / 2], seconds[seconds.length - 1],
+                cuts.stream().mapToLong(PowerCut::lost).sum(), cuts.stream().mapToLong(PowerCut::acknowledged).sum());
+        assertThat(cuts).hasSize(Math.max(1, POWER_CUTS));
+    }
+
     private int drbdMinor(String volumeId) throws Exception {
         String data = (String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", volumeId).get("replication_driver_data");
         return JSON.readTree(data).path("minor").asInt();
@@ -523,10 +595,10 @@ class ReplicationLabTest {
                 () -> lab.workerLog(NODEC) + lab.workerLog(NODED));
     }
 
-    /** The sequence numbers found in blocks 1..n of the device, in block order. */
-    private List<Long> sequenceNumbers(String device, long n) {
-        String out = lab.exec(NODEE, "bash", "-c", "dd if=\"$1\" bs=4096 skip=1 count=\"$2\" iflag=direct status=none | tr -d '\\000'",
-                "read", device, Long.toString(n)).requireSuccess().stdout();
+    /** The sequence numbers found in blocks base+1..base+n of the device, in block order. */
+    private List<Long> sequenceNumbers(String device, long base, long n) {
+        String out = lab.exec(NODEE, "bash", "-c", "dd if=\"$1\" bs=4096 skip=$(($3 + 1)) count=\"$2\" iflag=direct status=none"
+                + " | tr -d '\\000'", "read", device, Long.toString(n), Long.toString(base)).requireSuccess().stdout();
         return out.lines().filter(l -> l.startsWith("seq ")).map(l -> Long.parseLong(l.substring(4).strip())).toList();
     }
 
@@ -619,6 +691,17 @@ class ReplicationLabTest {
 
     private interface Check {
         boolean ok() throws Exception;
+    }
+
+    /** As {@link #awaitTrue}, polling every 250 ms: for what is timed. */
+    private static void awaitFast(String what, Duration timeout, Check check) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
     }
 
     private static void awaitTrue(String what, Duration timeout, Check check) {
