@@ -59,4 +59,16 @@ class ServiceJobsTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void aCancelledJobStopsAndItsNameCanBeScheduledAgain() {
+        try (ServiceJobs jobs = ServiceJobs.start("t4", Clock.systemUTC(), 1)) {
+            jobs.every("heartbeat-nodec@ebs", java.time.Duration.ofHours(1), java.time.Duration.ofHours(1), now -> { });
+            jobs.cancel("heartbeat-nodec@ebs");
+            assertThat(jobs.isScheduled("heartbeat-nodec@ebs")).isFalse();
+            // a host that serves the identity again (failback) schedules it anew
+            jobs.every("heartbeat-nodec@ebs", java.time.Duration.ofHours(1), java.time.Duration.ofHours(1), now -> { });
+            assertThat(jobs.isScheduled("heartbeat-nodec@ebs")).isTrue();
+        }
+    }
 }

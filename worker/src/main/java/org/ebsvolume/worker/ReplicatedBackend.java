@@ -336,10 +336,7 @@ final class ReplicatedBackend {
             try {
                 int promoted = 0;
                 for (Map<String, Object> v : replicatedVolumes(serviceHost, "enabled", "failing-over")) {
-                    Optional<DrbdResourceState> state = replication.drbd().currentState(PeerFailover.resource(v));
-                    if (state.isPresent() && state.get().role() != DrbdRole.PRIMARY) {
-                        replication.drbd().primary(PeerFailover.resource(v));
-                    }
+                    PeerFailover.makePrimary(replication.drbd(), PeerFailover.resource(v));
                     promoted++;
                 }
                 servePeer(serviceHost);

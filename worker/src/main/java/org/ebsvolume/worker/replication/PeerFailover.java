@@ -184,13 +184,7 @@ public final class PeerFailover {
         Map<String, Object> row = db.query("SELECT id, _name_id FROM volumes WHERE id = ?", id).get(0);
         String res = resource(row);
         try {
-            Optional<DrbdResourceState> state = drbd.currentState(res);
-            if (state.isEmpty()) {
-                drbd.up(res);
-            }
-            if (state.map(s -> s.role() != DrbdRole.PRIMARY).orElse(true)) {
-                drbd.primary(res);
-            }
+            makePrimary(drbd, res);
         } catch (DriverException e) {
             LOG.error("Failover of {}: volume {} could not be promoted here ({}): {}", settings.peerServiceHost(), id, res, e.getMessage());
             failVolume(id, "failover-error");
@@ -239,13 +233,7 @@ public final class PeerFailover {
                 + "AND replication_status = 'failed-over'", settings.peerServiceHost(), settings.peerServiceHost() + "#%")) {
             String res = resource(v);
             try {
-                Optional<DrbdResourceState> state = drbd.currentState(res);
-                if (state.isEmpty()) {
-                    drbd.up(res);
-                }
-                if (state.map(s -> s.role() != DrbdRole.PRIMARY).orElse(true)) {
-                    drbd.primary(res);
-                }
+                makePrimary(drbd, res);
             } catch (DriverException e) {
                 LOG.error("{}: volume {} ({}) could not be made Primary here again: {}", settings.peerServiceHost(), v.get("id"), res,
                         e.getMessage());
@@ -254,6 +242,17 @@ public final class PeerFailover {
         identity.serve(settings.peerServiceHost());
         watch.markTakenOver();
         return true;
+    }
+
+    /** Up (if it is down) and Primary here (if it is not yet); never forced: DRBD refuses when the peer is Primary. */
+    public static void makePrimary(DrbdAdm drbd, String res) throws DriverException {
+        Optional<DrbdResourceState> state = drbd.currentState(res);
+        if (state.isEmpty()) {
+            drbd.up(res);
+        }
+        if (state.map(s -> s.role() != DrbdRole.PRIMARY).orElse(true)) {
+            drbd.primary(res);
+        }
     }
 
     /** The DRBD resource (and LV) of a volume row: {@code volume-<_name_id or id>}. */
