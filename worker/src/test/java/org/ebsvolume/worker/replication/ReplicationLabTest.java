@@ -542,10 +542,10 @@ class ReplicationLabTest {
     void aBackupCutOffFromTheControlPlaneNeverPromotesEvenWhenThePrimaryLooksDead() throws Exception {
         // noded loses the witness (MariaDB, RabbitMQ on the host) and its DRBD link at once: from
         // where it stands the primary is gone, but it cannot ask the witness, so it must not promote.
-        String[] cut = {"bash", "-c", "ip rule add to 10.0.2.2 ipproto tcp dport 3306 prohibit && "
-                + "ip rule add to 10.0.2.2 ipproto tcp dport 5672 prohibit && ip link set eth1 down"};
-        String[] heal = {"bash", "-c", "ip link set eth1 up; ip rule del to 10.0.2.2 ipproto tcp dport 3306 prohibit; "
-                + "ip rule del to 10.0.2.2 ipproto tcp dport 5672 prohibit; true"};
+        String[] cut = {"bash", "-c", "ip rule add to 10.0.2.2 ipproto 6 dport 3306 prohibit && "
+                + "ip rule add to 10.0.2.2 ipproto 6 dport 5672 prohibit && ip link set eth1 down"};
+        String[] heal = {"bash", "-c", "ip link set eth1 up; ip rule del to 10.0.2.2 ipproto 6 dport 3306 prohibit; "
+                + "ip rule del to 10.0.2.2 ipproto 6 dport 5672 prohibit; true"};
         lab.execOk(NODED, cut);
         try {
             Thread.sleep(3 * 10_000L);
