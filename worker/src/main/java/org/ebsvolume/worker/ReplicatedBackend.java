@@ -16,6 +16,7 @@ import org.ebsvolume.messaging.Notifier;
 import org.ebsvolume.messaging.RpcServerSettings;
 import org.ebsvolume.messaging.Transport;
 import org.ebsvolume.worker.db.CinderDatabase;
+import org.ebsvolume.worker.db.ResourceTables;
 import org.ebsvolume.worker.db.ServiceIdentity;
 import org.ebsvolume.worker.replication.BackendReplication;
 import org.ebsvolume.worker.replication.PeerFailover;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,11 +167,8 @@ final class ReplicatedBackend {
 
     /** Rows of replicated volumes of {@code serviceHost} in one of {@code statuses} that have a DRBD resource here. */
     private List<Map<String, Object>> replicatedVolumes(String serviceHost, String... statuses) throws SQLException {
-        String in = String.join(",", java.util.Collections.nCopies(statuses.length, "?"));
-        List<Object> params = new ArrayList<>(List.of(serviceHost, serviceHost + "#%"));
-        params.addAll(List.of(statuses));
-        return db.query("SELECT * FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE BINARY ?) AND replication_status IN ("
-                + in + ")", params.toArray()).stream().filter(v -> replication.drbd().files().exists(PeerFailover.resource(v))).toList();
+        return new ResourceTables(db).volumesOfBackendByReplication(serviceHost, List.of(statuses)).stream()
+                .filter(v -> replication.drbd().files().exists(PeerFailover.resource(v))).toList();
     }
 
     /** Every copy must be Connected with the peer's disk UpToDate before a planned move: nothing is lost then. */

@@ -233,6 +233,15 @@ public final class ResourceTables {
                 params.toArray());
     }
 
+    /** Volumes of a backend host (and its pools) whose {@code replication_status} is one of {@code replicationStatuses}. */
+    public List<Map<String, Object>> volumesOfBackendByReplication(String backendHost, List<String> replicationStatuses) throws SQLException {
+        String in = String.join(",", replicationStatuses.stream().map(s -> "?").toList());
+        List<Object> params = new ArrayList<>(List.of(backendHost, backendHost + "#%"));
+        params.addAll(replicationStatuses);
+        return db.query("SELECT * FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE BINARY ?) AND replication_status IN ("
+                + in + ")", params.toArray());
+    }
+
     public List<Map<String, Object>> snapshotsOfBackend(String backendHost, List<String> statuses) throws SQLException {
         String in = String.join(",", statuses.stream().map(s -> "?").toList());
         List<Object> params = new ArrayList<>(List.of(backendHost, backendHost + "#%"));

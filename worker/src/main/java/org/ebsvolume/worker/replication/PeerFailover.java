@@ -12,6 +12,9 @@ import org.ebsvolume.jobs.failover.FailoverEvidence;
 import org.ebsvolume.jobs.failover.PeerWatch;
 import org.ebsvolume.jobs.failover.ReplicaView;
 import org.ebsvolume.worker.db.CinderDatabase;
+import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.ServiceRow;
+import org.ebsvolume.worker.db.ServiceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,8 @@ public final class PeerFailover {
     private final CinderDatabase db;
     private final DrbdAdm drbd;
     private final IdentityServer identity;
+    private final ServiceTable services;
+    private final ResourceTables tables;
     /** The peer's last report_count seen, and when (this host's clock): the heartbeat's age. */
     private volatile Integer lastReportCount;
     private volatile Instant lastReportSeen;
@@ -73,6 +78,8 @@ public final class PeerFailover {
         this.db = Objects.requireNonNull(db, "db");
         this.drbd = Objects.requireNonNull(drbd, "drbd");
         this.identity = Objects.requireNonNull(identity, "identity");
+        this.services = new ServiceTable(db);
+        this.tables = new ResourceTables(db);
     }
 
     /** The Quartz task: look, decide, take over once. */
@@ -89,9 +96,7 @@ public final class PeerFailover {
         boolean witness;
         List<Map<String, Object>> volumes = List.of();
         try {
-            List<Map<String, Object>> service = db.query("SELECT report_count FROM services WHERE host = ? "
-                    + "AND `binary` = 'cinder-volume' AND deleted = 0", settings.peerServiceHost());
-            Integer count = service.isEmpty() ? null : ((Number) service.get(0).get("report_count")).intValue();
+            Integer count = services.find(settings.peerServiceHost()).map(ServiceRow::reportCount).orElse(null);
             if (!java.util.Objects.equals(count, lastReportCount) || lastReportSeen == null) {
                 lastReportCount = count;
                 lastReportSeen = localNow;
@@ -158,9 +163,16 @@ public final class PeerFailover {
             LOG.warn("Failover of {}: volume {} is not replicated; it is lost with its host and set to error", settings.peerServiceHost(), id);
             failVolume(id, "not-capable");
         }
-        db.update("UPDATE services SET replication_status = 'failed-over', active_backend_id = ?, disabled = 1, "
-                        + "disabled_reason = 'failed-over', frozen = 1, modified_at = ? WHERE host = ? AND `binary` = 'cinder-volume' AND deleted = 0",
-                settings.ownBackendId(), db.now(), settings.peerServiceHost());
+        Optional<ServiceRow> peer = services.find(settings.peerServiceHost());
+        if (peer.isPresent()) {
+            Map<String, Object> updates = new java.util.LinkedHashMap<>();
+            updates.put("replication_status", "failed-over");
+            updates.put("active_backend_id", settings.ownBackendId());
+            updates.put("disabled", true);
+            updates.put("disabled_reason", "failed-over");
+            updates.put("frozen", true);
+            services.applyUpdates(peer.get().id(), updates);
+        }
         identity.serve(settings.peerServiceHost());
         LOG.warn("Failover of {} done: {} volume(s) promoted and served by this host as {} ({} ms; the service is frozen: "
                         + "thaw it and fail back with `cinder failover-host {} --backend_id default` once the host is back)",
@@ -203,9 +215,7 @@ public final class PeerFailover {
     }
 
     private List<Map<String, Object>> replicatedVolumesOfPeer() throws SQLException {
-        return db.query("SELECT id, _name_id, replication_status, replication_extended_status FROM volumes WHERE deleted = 0 "
-                        + "AND (host = ? OR host LIKE ?) AND replication_status IN ('enabled', 'failing-over')",
-                settings.peerServiceHost(), settings.peerServiceHost() + "#%");
+        return tables.volumesOfBackendByReplication(settings.peerServiceHost(), List.of("enabled", "failing-over"));
     }
 
     private List<Map<String, Object>> unreplicatedVolumesOfPeer() throws SQLException {
@@ -221,16 +231,14 @@ public final class PeerFailover {
      * @return whether this host serves the peer's identity
      */
     public boolean resumeAfterRestart(PeerWatch watch) throws Exception {
-        List<Map<String, Object>> service = db.query("SELECT replication_status, active_backend_id FROM services WHERE host = ? "
-                + "AND `binary` = 'cinder-volume' AND deleted = 0", settings.peerServiceHost());
-        if (service.isEmpty() || !"failed-over".equals(service.get(0).get("replication_status"))
-                || !settings.ownBackendId().equals(service.get(0).get("active_backend_id"))) {
+        boolean ours = services.find(settings.peerServiceHost()).map(r -> "failed-over".equals(r.replicationStatus())
+                && settings.ownBackendId().equals(r.activeBackendId())).orElse(false);
+        if (!ours) {
             return false;
         }
         LOG.warn("{} was failed over to this host before it restarted: promoting its volumes here again and serving it",
                 settings.peerServiceHost());
-        for (Map<String, Object> v : db.query("SELECT id, _name_id FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE ?) "
-                + "AND replication_status = 'failed-over'", settings.peerServiceHost(), settings.peerServiceHost() + "#%")) {
+        for (Map<String, Object> v : tables.volumesOfBackendByReplication(settings.peerServiceHost(), List.of("failed-over"))) {
             String res = resource(v);
             try {
                 makePrimary(drbd, res);

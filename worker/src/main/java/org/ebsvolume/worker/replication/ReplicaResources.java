@@ -12,6 +12,8 @@ import org.ebsvolume.drivers.lvm.LogicalVolume;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.jobs.failover.PrimaryLease;
 import org.ebsvolume.worker.db.CinderDatabase;
+import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.ServiceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ public final class ReplicaResources {
 
     private final String ownServiceHost;
     private final CinderDatabase db;
+    private final ServiceTable services;
+    private final ResourceTables tables;
     private final DrbdAdm drbd;
     private final LvmVolumeGroup vg;
     private final Map<String, String> lastHealth = new ConcurrentHashMap<>();
@@ -56,16 +60,16 @@ public final class ReplicaResources {
         this.lease = Objects.requireNonNull(lease, "lease");
         this.ownServiceHost = Objects.requireNonNull(ownServiceHost, "ownServiceHost");
         this.db = Objects.requireNonNull(db, "db");
+        this.services = new ServiceTable(db);
+        this.tables = new ResourceTables(db);
         this.drbd = Objects.requireNonNull(drbd, "drbd");
         this.vg = Objects.requireNonNull(vg, "vg");
     }
 
     /** Whether another host serves this host's identity now (Cinder's row says failed-over to a target). */
     public boolean identityServedElsewhere() throws SQLException {
-        List<Map<String, Object>> row = db.query("SELECT replication_status, active_backend_id FROM services WHERE host = ? "
-                + "AND `binary` = 'cinder-volume' AND deleted = 0", ownServiceHost);
-        return !row.isEmpty() && "failed-over".equals(row.get(0).get("replication_status"))
-                && row.get(0).get("active_backend_id") != null && !((String) row.get(0).get("active_backend_id")).isEmpty();
+        return services.find(ownServiceHost).map(r -> "failed-over".equals(r.replicationStatus())
+                && r.activeBackendId() != null && !r.activeBackendId().isEmpty()).orElse(false);
     }
 
     /** Every resource file here brought up (a resource that is up already is left alone). */
@@ -255,9 +259,7 @@ public final class ReplicaResources {
     /** This host's own replicated volumes that have a resource file here, by resource name. */
     private Map<String, Map<String, Object>> ownVolumeRows() throws SQLException {
         Map<String, Map<String, Object>> rows = new java.util.LinkedHashMap<>();
-        for (Map<String, Object> v : db.query("SELECT id, _name_id, replication_status, replication_extended_status FROM volumes "
-                + "WHERE deleted = 0 AND (host = ? OR host LIKE ?) AND replication_status IN ('enabled', 'failing-over', 'failed-over')",
-                ownServiceHost, ownServiceHost + "#%")) {
+        for (Map<String, Object> v : tables.volumesOfBackendByReplication(ownServiceHost, List.of("enabled", "failing-over", "failed-over"))) {
             String res = PeerFailover.resource(v);
             if (drbd.files().exists(res)) {
                 rows.put(res, v);
@@ -266,10 +268,7 @@ public final class ReplicaResources {
         return rows;
     }
 
-    /** Resources of this host's own replicated volumes that have a resource file here. */
-    private List<String> ownResources() throws SQLException {
-        return db.query("SELECT id, _name_id FROM volumes WHERE deleted = 0 AND (host = ? OR host LIKE ?) "
-                        + "AND replication_status IN ('enabled', 'failing-over', 'failed-over')", ownServiceHost, ownServiceHost + "#%")
-                .stream().map(PeerFailover::resource).filter(res -> drbd.files().exists(res)).toList();
+    private java.util.Collection<String> ownResources() throws SQLException {
+        return ownVolumeRows().keySet();
     }
 }

@@ -923,12 +923,13 @@ public final class VolumeRpcEndpoint {
         }
         if (!failback) {
             // Volumes the failover cannot carry: not replicated, they stay with the failed host.
+            List<Map<String, Object>> snapshots = t.snapshotsOfBackend(b.identity().host(), List.of("available", "creating", "error"));
             for (Map<String, Object> v : t.volumesOfBackend(b.identity().host(), List.of("available", "in-use", "error", "maintenance"))) {
                 String rs = (String) v.get("replication_status");
                 if (!outcome.volumeUpdates().containsKey((String) v.get("id")) && (rs == null || "disabled".equals(rs) || "not-capable".equals(rs))) {
                     t.updateVolume((String) v.get("id"), cols("previous_status", v.get("status"), "status", "error",
                             "replication_status", "not-capable"));
-                    for (Map<String, Object> s : t.snapshotsOfBackend(b.identity().host(), List.of("available", "creating", "error"))) {
+                    for (Map<String, Object> s : snapshots) {
                         if (v.get("id").equals(s.get("volume_id"))) {
                             t.updateSnapshot((String) s.get("id"), cols("status", "error"));
                         }

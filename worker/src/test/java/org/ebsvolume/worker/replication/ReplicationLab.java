@@ -2,6 +2,7 @@ package org.ebsvolume.worker.replication;
 
 import org.ebsvolume.worker.testing.CliResult;
 import org.ebsvolume.worker.testing.ControlPlane;
+import org.ebsvolume.worker.testing.LabWorker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,11 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The lab for the replication test: lab/lab.sh with this suite's own run directory and ports
@@ -95,7 +94,7 @@ final class ReplicationLab {
         Path staging = root.resolve("worker/target/lab-repl-deploy");
         List<String> nodeEntries = new ArrayList<>();
         try {
-            deleteTree(staging);
+            LabWorker.deleteTree(staging);
             Files.createDirectories(staging.resolve("lib"));
             Files.createDirectories(staging.resolve("modules"));
             int n = 0;
@@ -107,7 +106,7 @@ final class ReplicationLab {
                 }
                 String name = (n++) + "-" + p.getFileName();
                 if (Files.isDirectory(p)) {
-                    copyTree(p, staging.resolve("modules").resolve(name));
+                    LabWorker.copyTree(p, staging.resolve("modules").resolve(name));
                     nodeEntries.add(HOME + "/modules/" + name);
                 } else {
                     Files.copy(p, staging.resolve("lib").resolve(name), StandardCopyOption.REPLACE_EXISTING);
@@ -154,29 +153,5 @@ final class ReplicationLab {
     String workerLog(String node) {
         CliResult r = exec(node, "bash", "-c", "tail -n 120 \"$1\"/ebs-volume.log; tail -n 40 \"$1\"/console.log", "log", LOG_DIR);
         return "===== " + node + " worker log\n" + r.stdout() + r.stderr();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

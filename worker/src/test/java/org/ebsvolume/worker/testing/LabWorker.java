@@ -451,7 +451,8 @@ public final class LabWorker {
         return lab.root().resolve("worker/target/lab-deploy-" + node());
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree (the worker's classes into a deploy staging directory). */
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 Path target = to.resolve(from.relativize(p).toString());
@@ -464,7 +465,7 @@ public final class LabWorker {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
