@@ -81,6 +81,7 @@ def backend_opts():
         cfg.StrOpt('replication_mode', default='full-sync', choices=['async', 'semi-sync', 'full-sync']),
         cfg.StrOpt('replication_resync_rate', default='100M'),
         cfg.PortOpt('replication_starting_port', default=7789),
+        cfg.BoolOpt('replication_auto_failback', default=False),
     ]
 
 

@@ -49,6 +49,8 @@ import java.util.OptionalDouble;
  * @param replicationResyncRateKib   DRBD resync rate, KiB/s
  * @param replicationStartingPort    first of the {@link #REPLICATION_PORT_COUNT} DRBD ports
  * @param replicationDevices         the peers, in file order
+ * @param replicationAutoFailback    whether the host serving a failed-over peer hands it back (failback,
+ *                                   then thaw) by itself once the peer is back, in sync and its volumes detached
  */
 public record BackendConfig(
         String name,
@@ -79,7 +81,8 @@ public record BackendConfig(
         ReplicationMode replicationMode,
         long replicationResyncRateKib,
         int replicationStartingPort,
-        List<ReplicationDevice> replicationDevices) {
+        List<ReplicationDevice> replicationDevices,
+        boolean replicationAutoFailback) {
 
     /**
      * How many TCP ports from {@code replication_starting_port} on are DRBD's (one per replicated

@@ -238,6 +238,7 @@ final class ConfigLoader {
         String mode = backendValue(name, Options.REPLICATION_MODE);
         Long resyncRate = backendValue(name, Options.REPLICATION_RESYNC_RATE);
         OptionReader.Value<Integer> startingPort = reader.backend(name, Options.REPLICATION_STARTING_PORT);
+        Boolean autoFailback = backendValue(name, Options.REPLICATION_AUTO_FAILBACK);
         String backendHost = reader.get(name, Options.BACKEND_HOST).value();
 
         if (targetHelper != null && protocol.value() != null) {
@@ -272,7 +273,7 @@ final class ConfigLoader {
                 Boolean.TRUE.equals(useChap), orEmpty(chapUser), orEmpty(chapPassword),
                 Optional.ofNullable(backendId.value()), orEmpty(backendIp), orZero(backendPort.value()),
                 mode == null ? ReplicationMode.FULL_SYNC : ReplicationMode.fromConfig(mode).orElseThrow(),
-                resyncRate == null ? 1 : resyncRate, orZero(startingPort.value()), devices);
+                resyncRate == null ? 1 : resyncRate, orZero(startingPort.value()), devices, Boolean.TRUE.equals(autoFailback));
     }
 
     /** Each replication_device line as a {@link ReplicationDevice}; problems for the bad ones. */

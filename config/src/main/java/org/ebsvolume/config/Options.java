@@ -176,13 +176,14 @@ final class Options {
     static final Opt<Long> REPLICATION_RESYNC_RATE =
             Opt.of("replication_resync_rate", Options::resyncRate, "100M");
     static final Opt<Integer> REPLICATION_STARTING_PORT = Opt.of("replication_starting_port", OsloTypes.PORT, "7789");
+    static final Opt<Boolean> REPLICATION_AUTO_FAILBACK = Opt.of("replication_auto_failback", OsloTypes.BOOLEAN, "false");
 
     static final List<Opt<?>> BACKEND_OPTS = List.of(VOLUME_DRIVER, VOLUME_BACKEND_NAME, BACKEND_AVAILABILITY_ZONE,
             VOLUME_GROUP, LVM_TYPE, LVM_MIRRORS, TARGET_HELPER, TARGET_PROTOCOL, TARGET_IP_ADDRESS,
             TARGET_SECONDARY_IP_ADDRESSES, TARGET_PORT, TARGET_PREFIX, VOLUME_CLEAR, VOLUME_CLEAR_SIZE,
             RESERVED_PERCENTAGE, MAX_OVER_SUBSCRIPTION_RATIO, EXTRA_CAPABILITIES, USE_CHAP_AUTH, CHAP_USERNAME,
             CHAP_PASSWORD, REPLICATION_DEVICE, BACKEND_ID, BACKEND_IP, BACKEND_PORT, REPLICATION_MODE,
-            REPLICATION_RESYNC_RATE, REPLICATION_STARTING_PORT);
+            REPLICATION_RESYNC_RATE, REPLICATION_STARTING_PORT, REPLICATION_AUTO_FAILBACK);
 
     /**
      * {@code [<backend>] backend_host}: registered by cinder/cmd/volume.py in the backend group

@@ -1,6 +1,7 @@
 package org.ebsvolume.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,6 +91,24 @@ class ExampleConfigTest {
         assertThat(ebs.drbdResyncRate()).isEqualTo("100M");
         assertThat(ebs.replicationStartingPort()).isEqualTo(7789);
         assertThat(ebs.replicationDevices()).isEmpty();
+        assertThat(ebs.replicationAutoFailback()).as("failback stays manual unless asked for").isFalse();
+    }
+
+    @Test
+    void automaticFailbackIsAskedForInTheBackendSection() throws Exception {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        CinderConfig config = files.loadText(ConfigFiles.BASE + "[EBS]\nreplication_auto_failback = true\n");
+
+        assertThat(config.backends().get(0).replicationAutoFailback()).isTrue();
+    }
+
+    @Test
+    void automaticFailbackMustBeABoolean() throws Exception {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        assertThatThrownBy(() -> files.loadText(ConfigFiles.BASE + "[EBS]\nreplication_auto_failback = sometimes\n"))
+                .hasMessageContaining("replication_auto_failback");
     }
 
     @Test

@@ -92,6 +92,18 @@ public interface VolumeDriver {
         throw unsupported("local access to volumes");
     }
 
+    /**
+     * {@code retype} to a type this backend also serves: the model update when the driver changed
+     * what the new type needs (empty map: nothing to do, as Cinder's LVM driver answers), or
+     * empty when it cannot, and the volume must migrate instead.
+     *
+     * @param replicatedType whether the new type asks for replication ({@code replication_enabled})
+     * @param attached       whether the volume is attached now
+     */
+    default Optional<Map<String, Object>> retype(VolumeRef volume, boolean replicatedType, boolean attached) throws DriverException {
+        return Optional.of(Map.of());
+    }
+
     /** Deleting a volume the backend does not hold is a success, as in Cinder's LVM driver. */
     void deleteVolume(VolumeRef volume) throws DriverException;
 

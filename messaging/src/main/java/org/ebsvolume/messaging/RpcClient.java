@@ -53,6 +53,23 @@ public final class RpcClient {
         return new RpcClient(transport, target, callTimeout, versionCap);
     }
 
+    /**
+     * How many consumers the broker has on the queue a call to this target lands in (oslo names
+     * the queue after the routing key: {@code topic} or {@code topic.server}); 0 when the queue does
+     * not exist. A caller that must not wait a whole timeout for a server that is not running asks
+     * first: a call into a queue nobody consumes can only time out.
+     */
+    public int consumers() {
+        if (target.fanout()) {
+            throw new IllegalStateException("a fanout target has no queue of its own: " + target);
+        }
+        try {
+            return transport.consumers(target.routingKey());
+        } catch (IOException e) {
+            throw new MessagingException("cannot ask the broker about queue " + target.routingKey() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Refuse to send a version the receivers may not understand ({@code RPCVersionCapError}). */
     public RpcClient withVersionCap(String cap) {
         return new RpcClient(transport, target, timeout, cap);

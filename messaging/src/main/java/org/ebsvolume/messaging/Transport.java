@@ -115,6 +115,28 @@ public final class Transport implements AutoCloseable {
         return new Notifier(this, publisherId, topics);
     }
 
+    /** The consumers on {@code queue} (a passive declare on a channel of its own); 0 if it does not exist. */
+    int consumers(String queue) throws IOException {
+        com.rabbitmq.client.Channel channel = sendConnection.createChannel();
+        try {
+            return channel.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException e) {
+            if (e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException s
+                    && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+                return 0;   // the broker closed the channel: no such queue
+            }
+            throw e;
+        } finally {
+            if (channel.isOpen()) {
+                try {
+                    channel.close();
+                } catch (IOException | java.util.concurrent.TimeoutException | AlreadyClosedException ignored) {
+                    // a channel of our own, about to be dropped either way
+                }
+            }
+        }
+    }
+
     ReplySender replies() {
         return replies;
     }

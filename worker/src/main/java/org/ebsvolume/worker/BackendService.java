@@ -81,8 +81,10 @@ public final class BackendService {
         new StartupReconciler(me.host(), row.get().id(), tables, plan.driver()).run();
 
         reporter = new CapabilityReporter(me.host(), me.clusterName(), plan.driver(), tables, transport, db.clock());
-        reporter.publish();
 
+        // Requests first, the capability report after: a backup taking over a dead host's identity
+        // serves its volumes a report earlier (the report reads LVM, seconds on a loaded host); the
+        // scheduler needs the report only to place new volumes.
         BackendContext ctx = new BackendContext(plan.backendName(), me, row::get, plan.driver(), tables, services,
                 reporter::current, reporter::publish, notifier, this::cleanup, transport::client, plan.replication());
         var endpoints = List.of(new VolumeRpcEndpoint(ctx).endpoint());
@@ -93,13 +95,20 @@ public final class BackendService {
                     endpoints, rpcSettings));
         }
 
-        // init_host_with_rpc: an unreplicated backend goes from not-capable to disabled.
-        if (!"failed-over".equals(row.get().replicationStatus())) {
+        // init_host_with_rpc: an unreplicated backend goes from not-capable to disabled. Not while
+        // the row names another backend as active: a failback that hands this identity back is
+        // still under way, and the host carrying it out records the result (enabled with no active
+        // backend) in one update; an 'enabled' written here first would announce it done early.
+        ServiceRow current = row.get();
+        boolean failedOverElsewhere = "failed-over".equals(current.replicationStatus())
+                || (current.activeBackendId() != null && !current.activeBackendId().isEmpty());
+        if (!failedOverElsewhere) {
             boolean replicated = Boolean.TRUE.equals(reporter.current().get("replication_enabled"));
             services.setReplicationStatus(row.get().id(), replicated ? "enabled" : "disabled");
         }
 
         jobs.every("heartbeat-" + me.host(), plan.reportInterval(), plan.reportInterval(), now -> heartbeat());
+        reporter.publish();
         jobs.every("capabilities-" + me.host(), plan.statsInterval(), plan.statsInterval(), now -> reporter.publish());
         LOG.info("Backend {} is serving as {} (services row {}, uuid {})", plan.backendName(), me.host(), row.get().id(),
                 row.get().uuid());

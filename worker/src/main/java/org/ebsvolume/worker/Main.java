@@ -67,7 +67,8 @@ public final class Main {
 
         static EbsStorage of(CinderConfig conf, BackendConfig backend, Transport transport) throws DriverException {
             Set<String> binaries = new java.util.HashSet<>(LvmVolumeGroup.REQUIRED_BINARIES);
-            binaries.addAll(Set.of("tgtadm", "tgt-admin", "targetcli"));
+            binaries.addAll(Set.of("tgtadm", "tgt-admin"));
+            binaries.addAll(LioTarget.REQUIRED_BINARIES);
             binaries.addAll(BlockDeviceCopier.REQUIRED_BINARIES);
             binaries.addAll(IscsiInitiator.REQUIRED_BINARIES);
             binaries.addAll(ImageCopier.REQUIRED_BINARIES);
@@ -76,11 +77,16 @@ public final class Main {
             CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
             LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
             IscsiTarget target = "lioadm".equals(backend.targetHelper())
-                    ? new LioTarget(runner, false)
+                    ? LioTarget.installed(runner, false)
                     : new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Path.of(conf.statePath(), "volumes")), runner);
             Optional<BackendReplication> replication = transport == null ? Optional.empty()
                     : BackendReplication.of(conf, backend, runner, vg, transport);
             return new EbsStorage(runner, vg, target, replication);
+        }
+
+        /** For the driver serving a taken-over peer's identity (see {@link BackendReplication#servingFailedOverIdentity}). */
+        EbsStorage servingFailedOverIdentity() {
+            return new EbsStorage(runner, vg, target, replication.map(BackendReplication::servingFailedOverIdentity));
         }
     }
 
@@ -98,7 +104,12 @@ public final class Main {
      * for its own, the dead peer's after a failover (its replicas here, promoted).
      */
     static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend, EbsStorage storage, String host) {
-        return new EbsDriver(new EbsDriver.Settings(backend.name(), backend.volumeBackendName(), backend.lvmType(),
+        return ebsDriver(conf, backend, storage, host, backend.volumeBackendName());
+    }
+
+    /** As above, reporting {@code volumeBackendName}: a taken-over peer's own, so its pool keeps its name. */
+    static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend, EbsStorage storage, String host, String volumeBackendName) {
+        return new EbsDriver(new EbsDriver.Settings(backend.name(), volumeBackendName, backend.lvmType(),
                 backend.lvmMirrors(), host, backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
                 backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort(),
                 backend.volumeClear(), backend.volumeClearSize()),
@@ -157,7 +168,7 @@ public final class Main {
         CinderDatabase db = new CinderDatabase(database.jdbcUrl(), database.user(), database.password(),
                 database.jdbcProperties(), clock);
         Transport transport = Transport.open(conf.transport());
-        ServiceJobs jobs = ServiceJobs.start("ebs-volume", clock, 4);
+        ServiceJobs jobs = ServiceJobs.start("ebs-volume", clock, 8);
         CommandRunner runner = new CommandRunner(ALLOWED_BINARIES, List.of(), Duration.ofSeconds(60));
         boolean notify = conf.notifications().drivers().stream().anyMatch(d -> d.equals("messagingv2") || d.equals("messaging"));
         // oslo's get_notification_transport: its own broker when [oslo_messaging_notifications] names one.

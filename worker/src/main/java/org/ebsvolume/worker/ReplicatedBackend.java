@@ -7,8 +7,8 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdDiskState;
+import org.ebsvolume.drivers.drbd.DrbdResourceConfig;
 import org.ebsvolume.drivers.drbd.DrbdResourceState;
-import org.ebsvolume.drivers.drbd.DrbdRole;
 import org.ebsvolume.jobs.ServiceJobs;
 import org.ebsvolume.jobs.failover.PeerWatch;
 import org.ebsvolume.jobs.failover.PrimaryLease;
@@ -18,7 +18,9 @@ import org.ebsvolume.messaging.Transport;
 import org.ebsvolume.worker.db.CinderDatabase;
 import org.ebsvolume.worker.db.ResourceTables;
 import org.ebsvolume.worker.db.ServiceIdentity;
+import org.ebsvolume.worker.replication.AutomaticFailback;
 import org.ebsvolume.worker.replication.BackendReplication;
+import org.ebsvolume.worker.replication.DrbdFenceSpool;
 import org.ebsvolume.worker.replication.PeerFailover;
 import org.ebsvolume.worker.replication.ReplicaEndpoint;
 import org.ebsvolume.worker.replication.ReplicaResources;
@@ -26,6 +28,8 @@ import org.ebsvolume.worker.rpc.ReplicationControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -66,10 +70,20 @@ final class ReplicatedBackend {
     private final Consumer<BackendService> started;
     /** Peers' backend_id -> their Cinder service host. */
     private final Map<String, String> peerIds = new LinkedHashMap<>();
+    /** Each peer identity's volume_backend_name, reported while this host serves it. */
+    private final Map<String, String> peerBackendNames = new LinkedHashMap<>();
     private final Map<String, PeerWatch> watches = new ConcurrentHashMap<>();
     private final Map<String, BackendService> peerServices = new LinkedHashMap<>();
+    /**
+     * The driver each peer identity would be served with, made and initialized at start: a
+     * take-over then starts serving without first checking the VG again (seconds of LVM on a
+     * loaded host, while the dead host's volumes wait).
+     */
+    private final Map<String, org.ebsvolume.drivers.VolumeDriver> standbyDrivers = new ConcurrentHashMap<>();
     private BackendService ownService;
     private ReplicaResources resources;
+    private final DrbdFenceSpool fenceSpool = new DrbdFenceSpool(DrbdFenceSpool.DEFAULT_DIR);
+    private static final Duration FENCE_POLL = Duration.ofMillis(100);
 
     /**
      * @param notifiers a notifier per served host ({@code volume.<host>}), or null for none
@@ -95,6 +109,8 @@ final class ReplicatedBackend {
 
     void start() throws Exception {
         String own = conf.serviceHost(backend);
+        requireFenceHandler();
+        fenceSpool.open();
         resources = new ReplicaResources(own, db, replication.drbd(), storage.vg(),
                 new PrimaryLease(Duration.ofSeconds(conf.serviceDownTime()), java.time.Instant.now()));
         resources.bringUp();
@@ -107,13 +123,19 @@ final class ReplicatedBackend {
             resources.promoteOwnVolumes();
             serveOwn();
         }
+        resources.whenServedElsewhere(this::yieldOwnIdentity);
         Duration health = Duration.ofSeconds(Math.max(1, conf.reportInterval()));
         jobs.every("drbd-health-" + backend.name(), health, health, resources::check);
+        // DRBD's fence-peer handler waits on this: a Primary that lost its peer has its I/O frozen
+        // until the answer, so it is looked for often.
+        jobs.every("drbd-fence-peer-" + backend.name(), FENCE_POLL, FENCE_POLL, now -> resources.answerFenceRequests(fenceSpool, now));
         for (ReplicationDevice device : backend.replicationDevices()) {
             String peer = BackendReplication.peerServiceHost(device, backend);
             peerIds.put(device.backendId(), peer);
+            peerBackendNames.put(peer, BackendReplication.peerVolumeBackendName(device, backend));
+            standbyDriver(peer);
             PeerFailover failover = new PeerFailover(new PeerFailover.Settings(peer, replication.backendId(),
-                    Duration.ofSeconds(conf.serviceDownTime())), db, replication.drbd(), this::servePeer);
+                    Duration.ofSeconds(conf.serviceDownTime())), db, replication.drbd(), storage.vg(), this::servePeer);
             PeerWatch watch = failover.watch();
             watches.put(peer, watch);
             failover.resumeAfterRestart(watch);
@@ -123,6 +145,39 @@ final class ReplicatedBackend {
                     backend.name(), peer, device.backendId(), watchInterval().toMillis(), conf.serviceDownTime());
         }
         replication.endpoint().setIdentityHandover(new Handover());
+    }
+
+    /**
+     * Every resource file names the fence-peer handler; without it DRBD would keep a Primary that
+     * lost its peer frozen for good, and refuse every take-over. Refuse to start instead.
+     */
+    private static void requireFenceHandler() throws DriverException {
+        Path handler = Path.of(DrbdResourceConfig.FENCE_HANDLER);
+        if (!Files.isExecutable(handler)) {
+            throw new DriverException("VolumeBackendAPIException", "DRBD's fence-peer handler " + handler + " is missing or not"
+                    + " executable; install it: install -D -m 0755 bin/ebs-drbd-handler " + handler);
+        }
+    }
+
+    /**
+     * The witness says the backup serves this host's identity while this process still serves it:
+     * the backup took over while this host was cut off. This host stops serving it (queues,
+     * heartbeat). Its copies stay as DRBD's fencing left them (I/O frozen) until the worker
+     * restarts, when they rejoin as Secondary (see {@link #start}).
+     */
+    private void yieldOwnIdentity() {
+        BackendService service;
+        synchronized (this) {
+            service = ownService;
+            ownService = null;
+        }
+        if (service != null) {
+            String own = conf.serviceHost(backend);
+            LOG.error("{} was taken over by its backup while this host was cut off (Cinder's row says failed-over); this host"
+                    + " stops serving it. Its copies stay frozen until this worker restarts and they rejoin as Secondary; then"
+                    + " fail back with `cinder failover-host {} --backend_id default`.", own, own);
+            stopSoon(service);
+        }
     }
 
     private synchronized void serveOwn() throws Exception {
@@ -143,12 +198,44 @@ final class ReplicatedBackend {
         String peerHost = peerServiceHost.substring(0, peerServiceHost.indexOf('@'));
         BackendService.Plan plan = new BackendService.Plan(backend.name(), peerHost, null,
                 new ServiceIdentity(peerServiceHost, null, conf.availabilityZone(backend)),
-                Main.ebsDriver(conf, backend, storage, peerHost), Duration.ofSeconds(conf.reportInterval()),
+                standbyDriver(peerServiceHost),
+                Duration.ofSeconds(conf.reportInterval()),
                 Duration.ofSeconds(conf.backendStatsPollingInterval()), new PeerIdentity(peerServiceHost));
         BackendService service = BackendService.start(plan, db, transport, jobs, notifier(peerServiceHost), RpcServerSettings.defaults());
         peerServices.put(peerServiceHost, service);
         started.accept(service);
         LOG.warn("Serving {} from this host (failed over)", peerServiceHost);
+        if (backend.replicationAutoFailback() && !jobs.isScheduled(autoFailbackJob(peerServiceHost))) {
+            AutomaticFailback failback = new AutomaticFailback(peerServiceHost, replication.backendId(), db, replication.drbd(),
+                    () -> replication.peer().state(PROBE_VOLUME, "volume-" + PROBE_VOLUME), transport);
+            Duration every = Duration.ofSeconds(Math.max(5, conf.reportInterval()));
+            jobs.every(autoFailbackJob(peerServiceHost), every, every, failback);
+            LOG.info("{}: replication_auto_failback is on: it is handed back (failback, thaw) once its host is back, in sync"
+                    + " and its volumes are detached", peerServiceHost);
+        }
+    }
+
+    /** The peer identity's driver (see {@link #standbyDrivers}); a failed initialization is retried when it is served. */
+    private org.ebsvolume.drivers.VolumeDriver standbyDriver(String peerServiceHost) {
+        return standbyDrivers.computeIfAbsent(peerServiceHost, peer -> {
+            String peerHost = peer.substring(0, peer.indexOf('@'));
+            org.ebsvolume.drivers.VolumeDriver driver = Main.ebsDriver(conf, backend, storage.servingFailedOverIdentity(), peerHost,
+                    peerBackendNames.getOrDefault(peer, backend.volumeBackendName()));
+            try {
+                driver.initialize();
+            } catch (DriverException e) {
+                LOG.warn("Backend {}: the driver for {} (served here after a failover) is not ready yet: {}", backend.name(), peer,
+                        e.getMessage());
+            }
+            return driver;
+        });
+    }
+
+    /** A volume id no volume has: the automatic failback's probe asks the old primary about it. */
+    private static final String PROBE_VOLUME = "00000000-0000-0000-0000-000000000000";
+
+    private static String autoFailbackJob(String peerServiceHost) {
+        return "auto-failback-" + peerServiceHost;
     }
 
     /** Stops serving an identity once the reply that handed it over is on its way. */
@@ -289,6 +376,8 @@ final class ReplicatedBackend {
                 service = peerServices.get(peerServiceHost);
             }
             try {
+                // Volumes created on the identity while this host served it are failed-over too
+                // (Primary here, their replica on the returning host): they go back with the others.
                 List<Map<String, Object>> volumes = replicatedVolumes(peerServiceHost, "failed-over");
                 for (Map<String, Object> v : volumes) {
                     if ("in-use".equals(v.get("status")) || "attached".equals(v.get("attach_status"))) {
@@ -309,6 +398,7 @@ final class ReplicatedBackend {
                     synchronized (ReplicatedBackend.this) {
                         peerServices.remove(peerServiceHost);
                     }
+                    jobs.cancel(autoFailbackJob(peerServiceHost));
                     stopSoon(service);
                     PeerWatch watch = watches.get(peerServiceHost);
                     if (watch != null) {
@@ -331,17 +421,18 @@ final class ReplicatedBackend {
                         + ", not " + serviceHost);
             }
             try {
-                int promoted = 0;
+                List<String> promoted = new java.util.ArrayList<>();
                 for (Map<String, Object> v : replicatedVolumes(serviceHost, "enabled", "failing-over")) {
                     PeerFailover.makePrimary(replication.drbd(), PeerFailover.resource(v));
-                    promoted++;
+                    promoted.add((String) v.get("id"));
                 }
                 servePeer(serviceHost);
+                PeerFailover.failSnapshotsWithoutCopyHere(db, storage.vg(), promoted, serviceHost);
                 PeerWatch watch = watches.get(serviceHost);
                 if (watch != null) {
                     watch.markTakenOver();
                 }
-                return promoted;
+                return promoted.size();
             } catch (DriverException e) {
                 throw e;
             } catch (Exception e) {
@@ -359,6 +450,7 @@ final class ReplicatedBackend {
                 List<Map<String, Object>> volumes = replicatedVolumes(own, "failed-over", "failing-over", "enabled");
                 resources.promoteOwnVolumes();
                 serveOwn();
+                PeerFailover.failSnapshotsWithoutCopyHere(db, storage.vg(), volumes.stream().map(v -> (String) v.get("id")).toList(), own);
                 LOG.warn("{} is served by this host again (handed back by {})", own, caller);
                 return volumes.size();
             } catch (Exception e) {

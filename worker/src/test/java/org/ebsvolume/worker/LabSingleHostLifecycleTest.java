@@ -89,7 +89,7 @@ class LabSingleHostLifecycleTest {
         // The control plane starts on the host while the nodes boot.
         CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
                 "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", extraConf().toString()), "--reset-db"));
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf().toString()), "--reset-db"));
         long t0 = System.nanoTime();
         AssertionError bootFailure = null;
         try {
@@ -129,21 +129,6 @@ class LabSingleHostLifecycleTest {
         vols = new LabVolumes(lab, cp, db, NODEB, () -> worker.log());
         Duration started = worker.start();
         timings.put("worker start until nodea@ebs and nodea@ebs-thick up with pools", seconds(started));
-    }
-
-    /**
-     * cinder-api waits for attachment_update / attachment_delete (RPC calls). In an emulated node
-     * every targetcli run is a 2-3 s Python start and an attach takes ~13 of them (~35 s), close
-     * to Cinder's default rpc_response_timeout of 60 s; 110 s stays below the CLI's own timeout.
-     */
-    private static Path extraConf() {
-        try {
-            Path f = Files.createDirectories(Path.of("target")).resolve("lab-control-plane-extra.conf");
-            Files.writeString(f, "[DEFAULT]\nrpc_response_timeout = 110\n");
-            return f.toAbsolutePath();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @AfterAll

@@ -107,7 +107,7 @@ class LabVolumeOperationsTest {
         }
         CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
                 "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", extraConf().toString()), "--reset-db"));
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf().toString()), "--reset-db"));
         long t0 = System.nanoTime();
         try {
             lab.up(NODEA, NODEB);
@@ -154,17 +154,6 @@ class LabVolumeOperationsTest {
 
     private String logs() {
         return worker.log() + (workerB == null ? "" : "\n===== nodeb\n" + workerB.log());
-    }
-
-    /** See LabSingleHostLifecycleTest: an attach is ~13 targetcli runs in an emulated node. */
-    private static Path extraConf() {
-        try {
-            Path f = Files.createDirectories(Path.of("target")).resolve("lab-control-plane-extra.conf");
-            Files.writeString(f, "[DEFAULT]\nrpc_response_timeout = 110\n");
-            return f.toAbsolutePath();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @AfterAll

@@ -47,6 +47,11 @@ public final class CommandRunner {
         return run(argv, defaultTimeout);
     }
 
+    /** {@link #run(List, String, Duration)} with the default timeout. */
+    public CommandResult run(List<String> argv, String stdin) throws CommandFailedException {
+        return run(argv, stdin, defaultTimeout);
+    }
+
     /**
      * Runs {@code argv} and returns its result when it exits 0.
      *
@@ -54,6 +59,15 @@ public final class CommandRunner {
      *                                the exception carries the (masked) command and its stderr
      */
     public CommandResult run(List<String> argv, Duration timeout) throws CommandFailedException {
+        return run(argv, null, timeout);
+    }
+
+    /**
+     * As {@link #run(List, Duration)}, with {@code stdin} written to the command's standard input
+     * (then closed): how a secret reaches a command without appearing in its argument list, where
+     * any user of the host could read it in {@code ps}. Never logged.
+     */
+    public CommandResult run(List<String> argv, String stdin, Duration timeout) throws CommandFailedException {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -76,8 +90,10 @@ public final class CommandRunner {
         } catch (IOException e) {
             throw new CommandFailedException(shown, -1, "", "cannot start: " + e.getMessage());
         }
-        try {
-            process.getOutputStream().close();
+        try (var in = process.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
         } catch (IOException ignored) {
             // The child may already be gone; its exit status tells the rest.
         }

@@ -63,6 +63,8 @@ public final class EbsDriver implements VolumeDriver {
     /** Null when the backend has no replication_device: no volume is replicated. */
     private final ReplicatedVolumes replication;
     private volatile boolean thin;
+    /** initialize() succeeded once: a later call (a taken-over identity's service start) has nothing to check. */
+    private volatile boolean ready;
 
     /**
      * @param images null when no {@code glance_api_servers} is configured: image operations then
@@ -88,10 +90,14 @@ public final class EbsDriver implements VolumeDriver {
 
     /**
      * {@code check_for_setup_error}: the VG must exist; with {@code lvm_type = thin} the pool is
-     * created on first use; {@code auto} means thin when a pool already exists.
+     * created on first use; {@code auto} means thin when a pool already exists. Once it succeeded,
+     * later calls return at once.
      */
     @Override
     public void initialize() throws DriverException {
+        if (ready) {
+            return;
+        }
         if (!vg.exists()) {
             throw new DriverException("VolumeBackendAPIException", "Volume Group " + vg.name() + " does not exist");
         }
@@ -101,6 +107,7 @@ public final class EbsDriver implements VolumeDriver {
             thin = vg.find(vg.thinPoolName()).isPresent();
         }
         LOG.info("Backend {}: volume group {} ready ({} volumes)", settings.backendName(), vg.name(), thin ? "thin" : "thick");
+        ready = true;
     }
 
     @Override
@@ -141,7 +148,12 @@ public final class EbsDriver implements VolumeDriver {
 
     @Override
     public Map<String, Object> createVolume(VolumeRef volume) throws DriverException {
-        createEmpty(vg, thin, volume);
+        if (replication != null && volume.replicated()) {
+            // With DRBD's room already: replicate() then has no LV to grow.
+            vg.createOfBytes(lvName(volume), ReplicatedVolumes.backingBytes(volume.sizeGb()), thin);
+        } else {
+            createEmpty(vg, thin, volume);
+        }
         return created(volume, ReplicatedVolumes.Content.BLANK);
     }
 
@@ -440,6 +452,41 @@ public final class EbsDriver implements VolumeDriver {
         }
     }
 
+    /**
+     * LVM needs nothing for a retype, except when the new type turns replication on or off. On:
+     * the LV goes under DRBD and is sent to the backup in full (like a managed LV: if that fails,
+     * the LV and its data stay as they were). Off: DRBD comes down on both nodes, the replica goes,
+     * the LV keeps the data. Either way the volume must be detached: its export holds the device
+     * DRBD must claim or give back.
+     */
+    @Override
+    public Optional<Map<String, Object>> retype(VolumeRef volume, boolean replicatedType, boolean attached) throws DriverException {
+        if (replicatedType == volume.replicated()) {
+            return Optional.of(Map.of());
+        }
+        if (replication == null) {
+            throw new DriverException("InvalidVolume", "volume " + volume.id() + ": this backend has no replication_device,"
+                    + " so it cannot serve a replicated volume type");
+        }
+        if (attached) {
+            throw new DriverException("InvalidVolume", "volume " + volume.id() + " is attached; detach it before a retype that "
+                    + (replicatedType ? "turns replication on" : "turns replication off"));
+        }
+        if (vg.find(lvName(volume)).isEmpty()) {
+            throw new DriverException("VolumeNotFound", "volume " + volume.id() + ": logical volume " + lvName(volume)
+                    + " not found in " + vg.name());
+        }
+        if (replicatedType) {
+            LOG.info("Volume {}: retype to a replicated type: replicating its data to {}", volume.id(), replication.targetBackendId());
+            VolumeRef replicated = new VolumeRef(volume.id(), volume.nameId(), volume.sizeGb(), volume.host(),
+                    volume.providerLocation(), volume.providerAuth(), volume.volumeTypeId(), true);
+            return Optional.of(replication.replicate(replicated, ReplicatedVolumes.Content.MANAGED));
+        }
+        LOG.info("Volume {}: retype to a type without replication: ending its replication to {}", volume.id(),
+                replication.targetBackendId());
+        return Optional.of(replication.unreplicate(volume));
+    }
+
     /** A volume whose LV is already gone is deleted, as Cinder's LVM driver treats it. */
     @Override
     public void deleteVolume(VolumeRef volume) throws DriverException {
@@ -515,12 +562,23 @@ public final class EbsDriver implements VolumeDriver {
     @Override
     public Map<String, Object> createSnapshot(SnapshotRef snapshot) throws DriverException {
         vg.createSnapshot(LvmNames.snapshot(snapshot.id()), lvName(snapshot.volume()));
+        if (replicatedHere(snapshot.volume())) {
+            // The backup takes the same snapshot of its copy, so the snapshot outlives this node.
+            replication.snapshot(snapshot.volume(), snapshot.id());
+        }
         return Map.of();
     }
 
     @Override
     public void deleteSnapshot(SnapshotRef snapshot) throws DriverException {
         removeSnapshotLv(LvmNames.snapshot(snapshot.id()));
+        if (replicatedHere(snapshot.volume())) {
+            replication.removeSnapshot(snapshot.volume(), snapshot.id());
+        }
+    }
+
+    private boolean replicatedHere(VolumeRef volume) throws DriverException {
+        return replication != null && volume.replicated() && replication.isReplicatedHere(volume);
     }
 
     /**

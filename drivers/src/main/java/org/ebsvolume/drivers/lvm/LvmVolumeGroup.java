@@ -188,6 +188,25 @@ public final class LvmVolumeGroup {
     }
 
     /**
+     * A thin ({@code thin}) or thick LV of at least {@code bytes} (LVM rounds up to its extent
+     * size): a replicated volume's LV made with the room for DRBD's metadata at once, instead of
+     * an {@code lvextend} after the {@code lvcreate}.
+     */
+    public void createOfBytes(String lvName, long bytes, boolean thin) throws DriverException {
+        LvmNames.requireValidFullName(vg, lvName);
+        if (bytes <= 0) {
+            throw new DriverException("InvalidInput", "Invalid input received: size must be a positive number of bytes, got " + bytes);
+        }
+        if (thin) {
+            LOG.info("Creating thin LV {}/{} of {} bytes in pool {}", vg, lvName, bytes, thinPoolName());
+            lvm("lvcreate", "-T", "-V", bytes + "b", "-n", lvName, vg + "/" + thinPoolName());
+        } else {
+            LOG.info("Creating thick LV {}/{} of {} bytes", vg, lvName, bytes);
+            lvm("lvcreate", "-n", lvName, vg, "-L", bytes + "b");
+        }
+    }
+
+    /**
      * {@code lvcreate --name <snapshot> --snapshot <vg>/<origin>}, plus {@code -L <origin size>}
      * when the origin is thick (the copy-on-write area gets the origin's full size, so it can never
      * overflow and invalidate the snapshot). Thin or thick follows the origin's own kind, not the

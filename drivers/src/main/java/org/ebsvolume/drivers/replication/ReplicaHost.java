@@ -2,6 +2,7 @@ package org.ebsvolume.drivers.replication;
 
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.drbd.DrbdAdm;
+import org.ebsvolume.drivers.drbd.DrbdHealth;
 import org.ebsvolume.drivers.drbd.DrbdHost;
 import org.ebsvolume.drivers.drbd.DrbdMetadata;
 import org.ebsvolume.drivers.drbd.DrbdNames;
@@ -11,6 +12,7 @@ import org.ebsvolume.drivers.drbd.DrbdResourceState;
 import org.ebsvolume.drivers.drbd.DrbdRole;
 import org.ebsvolume.drivers.drbd.DrbdSlot;
 import org.ebsvolume.drivers.lvm.LogicalVolume;
+import org.ebsvolume.drivers.lvm.LvmNames;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * The backup host's side of replication: what {@code replica_prepare}, {@code replica_resize},
- * {@code replica_remove} and {@code replica_state} do on this node. Each call is idempotent: it
+ * {@code replica_remove}, {@code replica_state}, {@code replica_snapshot} and
+ * {@code replica_snapshot_remove} do on this node. Each call is idempotent: it
  * looks at what exists (LV, resource file, the kernel's resource) and does only what is missing,
  * so a primary that lost a reply asks again without harm.
  *
@@ -121,14 +124,12 @@ public final class ReplicaHost {
                         thinHere ? "thin" : "thick", vg.name(), resource, request.sizeGb(), request.primary().hostname());
                 if (thinHere) {
                     vg.ensureThinPool();
-                    vg.createThin(resource, request.sizeGb());
-                } else {
-                    vg.createThick(resource, request.sizeGb());
                 }
+                vg.createOfBytes(resource, DrbdMetadata.backingBytes(request.sizeGb()), thinHere);
             }
             vg.growTo(resource, DrbdMetadata.backingBytes(request.sizeGb()));
             DrbdResourceConfig config = new DrbdResourceConfig(resource, request.slot().minor(), request.slot().port(),
-                    request.protocol(), request.resyncRateKib(), request.primary(), self, Optional.empty());
+                    request.protocol(), request.resyncRateKib(), request.primary(), self, Optional.of(DrbdResourceConfig.FENCE_HANDLER));
             drbd.writeResourceFile(config, drbd.dialect());
             if (drbd.currentState(resource).isEmpty()) {
                 if (fresh || !hadFile) {
@@ -195,8 +196,61 @@ public final class ReplicaHost {
             LOG.info("Replica {}: resource file removed", resource);
         }
         ports.release(resource);
+        // The replica's snapshots go with it: a thin snapshot would outlive its origin and hold
+        // the volume's old data in the pool with nothing left that names it.
+        for (LogicalVolume lv : vg.listVolumes()) {
+            if (resource.equals(lv.origin()) && lv.name().startsWith("_snapshot-")) {
+                LOG.info("Replica {}: removing its snapshot {}", resource, lv.name());
+                vg.remove(lv.name());
+            }
+        }
         if (vg.find(resource).isPresent()) {
             vg.remove(resource);
+        }
+    }
+
+    /**
+     * {@code replica_snapshot}: an LVM snapshot {@code _snapshot-<id>} of the replica's backing
+     * LV, the copy this node would serve after a failover. Taken only while this copy is
+     * Secondary, Connected and UpToDate: then it holds every write the primary acknowledged
+     * before the call (protocol C; A and B: within their usual bound), and the snapshot is crash
+     * consistent like the primary's. Any other state (resyncing, disconnected, Outdated) would give
+     * a snapshot of older data under the snapshot's name, so the call is refused. Already there:
+     * done.
+     */
+    public synchronized void snapshot(String resource, String snapshotId) throws DriverException {
+        requireVolumeResource(resource);
+        String name = LvmNames.snapshot(snapshotId);
+        Optional<LogicalVolume> existing = vg.find(name);
+        if (existing.isPresent()) {
+            if (!resource.equals(existing.get().origin())) {
+                throw new ReplicaRefusedException("LV " + vg.name() + "/" + name + " exists on " + settings.hostname()
+                        + " but is not a snapshot of " + resource + " (origin '" + existing.get().origin() + "')");
+            }
+            return;
+        }
+        Optional<DrbdResourceState> state = drbd.currentState(resource);
+        DrbdHealth health = DrbdHealth.of(resource, state);
+        if (state.isEmpty() || state.get().role() != DrbdRole.SECONDARY || health.kind() != DrbdHealth.Kind.UP_TO_DATE) {
+            throw new ReplicaRefusedException("the copy of " + resource + " on " + settings.hostname()
+                    + " is not a Secondary, Connected and UpToDate (" + health.evidence()
+                    + "): a snapshot of it would not hold the volume's current data");
+        }
+        vg.createSnapshot(name, resource);
+        LOG.info("Replica {}: snapshot {} taken on {} ({})", resource, name, settings.hostname(), health.evidence());
+    }
+
+    /** {@code replica_snapshot_remove}: the snapshot LV removed; not there: done. */
+    public synchronized void removeSnapshot(String snapshotId) throws DriverException {
+        String name = LvmNames.snapshot(snapshotId);
+        Optional<LogicalVolume> lv = vg.find(name);
+        if (lv.isPresent()) {
+            if (lv.get().origin() == null || !RESOURCE.matcher(lv.get().origin()).matches()) {
+                throw new ReplicaRefusedException("LV " + vg.name() + "/" + name + " is not a snapshot of a replica (origin '"
+                        + lv.get().origin() + "')");
+            }
+            vg.remove(name);
+            LOG.info("Replica snapshot {} (of {}) removed on {}", name, lv.get().origin(), settings.hostname());
         }
     }
 

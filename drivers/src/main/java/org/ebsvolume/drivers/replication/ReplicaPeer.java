@@ -1,7 +1,7 @@
 package org.ebsvolume.drivers.replication;
 
 /**
- * The backup host of a replicated volume as the primary sees it: four calls, each idempotent
+ * The backup host of a replicated volume as the primary sees it: calls that are each idempotent
  * (asking again for what is already done answers as if it had just been done), so a caller that
  * lost a reply may simply ask again. Implemented by the worker over the broker
  * ({@code ebs-replica} topic, HMAC-authenticated); {@code resource} is the DRBD resource and LV
@@ -23,4 +23,10 @@ public interface ReplicaPeer {
 
     /** {@code drbdadm down}, resource file and LV removed on the backup; a replica that is not there is removed. */
     void remove(String volumeId, String resource) throws ReplicaPeerException;
+
+    /** An LVM snapshot {@code _snapshot-<snapshotId>} of the backup's copy; refused unless that copy is Connected and UpToDate. */
+    void snapshot(String volumeId, String resource, String snapshotId) throws ReplicaPeerException;
+
+    /** The backup's snapshot {@code _snapshot-<snapshotId>} removed; one that is not there is removed. */
+    void removeSnapshot(String volumeId, String snapshotId) throws ReplicaPeerException;
 }

@@ -4,6 +4,7 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
+import org.ebsvolume.drivers.drbd.DrbdHealth;
 import org.ebsvolume.drivers.drbd.DrbdHost;
 import org.ebsvolume.drivers.drbd.DrbdMetadata;
 import org.ebsvolume.drivers.drbd.DrbdNames;
@@ -32,7 +33,7 @@ import java.util.Optional;
  * ({@code replication_device}), with a port and minor free on both nodes.
  *
  * <p>The EBS driver calls {@link #replicate} where every creation path ends, {@link #extend},
- * {@link #delete}, and {@link #exportDevice} for the device an iSCSI target must serve: once a
+ * {@link #delete}, {@link #snapshot} and {@link #removeSnapshot}, and {@link #exportDevice} for the device an iSCSI target must serve: once a
  * volume is replicated, every write must go through {@code /dev/drbd<minor>}, never to the LV
  * under it (DRBD would not know of it, and the backup would silently differ).
  *
@@ -79,13 +80,30 @@ public final class ReplicatedVolumes {
     private final DrbdAdm drbd;
     private final DrbdPortAllocator ports;
     private final ReplicaPeer peer;
+    /** {@code replication_status} of a volume this instance replicates: see {@link #forFailedOverIdentity}. */
+    private final String createdStatus;
 
     public ReplicatedVolumes(Settings settings, LvmVolumeGroup vg, DrbdAdm drbd, DrbdPortAllocator ports, ReplicaPeer peer) {
+        this(settings, vg, drbd, ports, peer, "enabled");
+    }
+
+    private ReplicatedVolumes(Settings settings, LvmVolumeGroup vg, DrbdAdm drbd, DrbdPortAllocator ports, ReplicaPeer peer,
+                              String createdStatus) {
+        this.createdStatus = createdStatus;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.vg = Objects.requireNonNull(vg, "vg");
         this.drbd = Objects.requireNonNull(drbd, "drbd");
         this.ports = Objects.requireNonNull(ports, "ports");
         this.peer = Objects.requireNonNull(peer, "peer");
+    }
+
+    /**
+     * The same replication for the driver that serves a taken-over peer's identity: a volume it
+     * makes is Primary on this host, like the volumes taken over, so it is {@code failed-over}
+     * like them, and fencing, a restart and the failback treat it as they treat them.
+     */
+    public ReplicatedVolumes forFailedOverIdentity() {
+        return new ReplicatedVolumes(settings, vg, drbd, ports, peer, "failed-over");
     }
 
     /** The backup's {@code backend_id}. */
@@ -158,7 +176,7 @@ public final class ReplicatedVolumes {
             prepared = true;   // from here on a failure may have left something on the backup
             ReplicaSide side = peer.prepare(request);
             DrbdResourceConfig config = new DrbdResourceConfig(res, slot.minor(), slot.port(), settings.protocol(),
-                    settings.resyncRateKib(), self, side.host(), Optional.empty());
+                    settings.resyncRateKib(), self, side.host(), Optional.of(DrbdResourceConfig.FENCE_HANDLER));
             drbd.writeResourceFile(config, drbd.dialect());
             drbd.createMetadata(res);
             drbd.up(res);
@@ -199,7 +217,7 @@ public final class ReplicatedVolumes {
     /** {@code replication_status} and {@code replication_driver_data} (varchar(255): a short JSON). */
     private Map<String, Object> modelUpdate(DrbdSlot slot) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("replication_status", "enabled");
+        m.put("replication_status", createdStatus);
         m.put("replication_driver_data", "{\"backend_id\": \"" + peer.backendId() + "\", \"port\": " + slot.port()
                 + ", \"minor\": " + slot.minor() + "}");
         return m;
@@ -274,6 +292,46 @@ public final class ReplicatedVolumes {
     }
 
     /**
+     * Takes the backup's snapshot of a volume whose snapshot this node has just taken
+     * ({@code replica_snapshot}), so that the snapshot survives a failover. Best effort: the
+     * snapshot is good on this node whatever happens here, and a volume whose backup is away must
+     * still be snapshotted. Only asked while this node's resource is Connected with both copies
+     * UpToDate (a copy that misses writes must not be snapshotted, and a backup that is down
+     * would only make the caller wait); otherwise, or when the backup refuses, the snapshot stays
+     * on this node only, as the log says, and a failover makes it {@code error}.
+     *
+     * @return whether the backup has the snapshot
+     */
+    public boolean snapshot(VolumeRef volume, String snapshotId) throws DriverException {
+        String res = resource(volume);
+        DrbdHealth health = DrbdHealth.of(res, drbd.currentState(res));
+        if (health.kind() != DrbdHealth.Kind.UP_TO_DATE) {
+            LOG.warn("Volume {}: snapshot {} is on this node only: {} is not in sync with {} ({}); a failover will leave"
+                    + " the snapshot in error", volume.id(), snapshotId, res, peer.backendId(), health.evidence());
+            return false;
+        }
+        try {
+            peer.snapshot(volume.id(), res, snapshotId);
+            LOG.info("Volume {}: snapshot {} taken on both nodes ({} too)", volume.id(), snapshotId, peer.backendId());
+            return true;
+        } catch (DriverException e) {
+            LOG.warn("Volume {}: snapshot {} is on this node only: {} did not take its copy ({}); a failover will leave"
+                    + " the snapshot in error", volume.id(), snapshotId, peer.backendId(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Removes the backup's snapshot ({@code replica_snapshot_remove}, idempotent). It must
+     * succeed, like a volume's delete: a snapshot left on the backup would keep the volume's old
+     * data and its space, and a failed delete leaves the snapshot error_deleting, to be deleted again.
+     */
+    public void removeSnapshot(VolumeRef volume, String snapshotId) throws DriverException {
+        peer.removeSnapshot(volume.id(), snapshotId);
+        LOG.info("Volume {}: snapshot {} removed from {}", volume.id(), snapshotId, peer.backendId());
+    }
+
+    /**
      * Ends the volume's replication before its LV is removed: {@code drbdadm down} here, the replica
      * removed on the backup ({@code replica_remove}, which must succeed: a replica left behind
      * would hold the volume's data and its slot), the resource file deleted (its slot free).
@@ -298,6 +356,33 @@ public final class ReplicatedVolumes {
         drbd.deleteResourceFile(res);
         ports.release(res);
         LOG.info("Volume {}: replication ended, {} down on both nodes, replica removed from {}", volume.id(), res, peer.backendId());
+    }
+
+    /**
+     * Ends a volume's replication and keeps its data (a retype to a type without replication):
+     * {@code drbdadm down} here, the replica removed on the backup, DRBD's metadata wiped from the
+     * LV's tail (so a later replication starts afresh), the resource file and slot freed. The LV
+     * keeps the few MiB the metadata took behind the volume's data.
+     */
+    public Map<String, Object> unreplicate(VolumeRef volume) throws DriverException {
+        String res = resource(volume);
+        if (!drbd.files().exists(res)) {
+            throw new DriverException("VolumeBackendAPIException", "volume " + volume.id() + " has no DRBD resource "
+                    + res + " here: it is not replicated from this node");
+        }
+        if (drbd.currentState(res).isPresent()) {
+            drbd.down(res);
+        }
+        peer.remove(volume.id(), res);
+        drbd.wipeMetadata(res);
+        drbd.deleteResourceFile(res);
+        ports.release(res);
+        LOG.info("Volume {}: replication to {} ended (retype); {} is a plain LV again, its data kept", volume.id(),
+                peer.backendId(), res);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("replication_status", "disabled");
+        m.put("replication_driver_data", null);
+        return m;
     }
 
     private static String resource(VolumeRef volume) throws DriverException {

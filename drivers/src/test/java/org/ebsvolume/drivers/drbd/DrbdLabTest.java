@@ -114,8 +114,8 @@ class DrbdLabTest {
             Path local = new DrbdResourceFiles(tmp.resolve(node)).write(DrbdResourceConfigTest.labConfig(), DrbdDialect.V84);
             lab(60, "push", node, local.toString(), "/etc/drbd.d/");
             assertThat(lab(60, "exec", node, "stat", "-c", "%a", "/etc/drbd.d/" + local.getFileName())).isEqualTo("600\n");
-            assertThat(lab(60, "exec", node, "drbdadm", "dump", RES)).contains("resource-only", "split-brain");
-            assertThat(lab(60, "exec", node, "drbdadm", "-d", "up", RES)).contains("--fencing=resource-only");
+            assertThat(lab(60, "exec", node, "drbdadm", "dump", RES)).contains("resource-and-stonith", "split-brain", "ping-int");
+            assertThat(lab(60, "exec", node, "drbdadm", "-d", "up", RES)).contains("--fencing=resource-and-stonith");
         }
     }
 

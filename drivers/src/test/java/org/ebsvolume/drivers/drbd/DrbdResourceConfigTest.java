@@ -39,14 +39,14 @@ class DrbdResourceConfigTest {
     @Test
     void v84PutsFencingInTheDiskSection() {
         String file = labConfig().render(DrbdDialect.V84);
-        assertThat(section(file, "disk")).contains("fencing resource-only;");
+        assertThat(section(file, "disk")).contains("fencing resource-and-stonith;");
         assertThat(section(file, "net")).doesNotContain("fencing");
     }
 
     @Test
     void v9PutsFencingInTheNetSection() {
         String file = labConfig().render(DrbdDialect.V9);
-        assertThat(section(file, "net")).contains("fencing resource-only;");
+        assertThat(section(file, "net")).contains("fencing resource-and-stonith;");
         assertThat(section(file, "disk")).doesNotContain("fencing");
     }
 

@@ -56,6 +56,16 @@ class LvmVolumeGroupCommandLineTest {
         assertThat(lvm.calls()).containsExactly(List.of("lvcreate", "-T", "-V", "10g", "-n", VOL, VG + "/" + POOL));
     }
 
+    @Test
+    void aReplicatedVolumesLvIsCreatedWithItsRoomForDrbdInBytes() throws Exception {
+        group.createOfBytes(VOL, 1_075_838_976L, true);
+        group.createOfBytes(VOL, 1_075_838_976L, false);
+        assertThat(lvm.calls()).containsExactly(
+                List.of("lvcreate", "-T", "-V", "1075838976b", "-n", VOL, VG + "/" + POOL),
+                List.of("lvcreate", "-n", VOL, VG, "-L", "1075838976b"));
+        assertThatThrownBy(() -> group.createOfBytes(VOL, 0, true)).hasMessageContaining("positive");
+    }
+
     // ---- thin pool ----
 
     @Test

@@ -16,44 +16,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A strict script of commands and the replies recorded for them (files under
- * {@code lio/}): each call must be exactly the next expected argument list, so a test reads as
- * the sequence of commands the helper runs.
+ * A strict script of commands and the answers recorded for them in the lab (files under
+ * {@code lio/}: {@code <name>.out}, {@code .err}, {@code .rc}, written by
+ * {@code lab/record-ebs-lio.sh}): each call must be exactly the next expected argument list, so a
+ * test reads as the sequence of commands the target runs.
  */
 final class ReplayedCommands implements CommandExecutor {
+
+    /** One call as it was made: its argument list and what it was given on stdin. */
+    record Call(List<String> argv, String stdin) {
+    }
 
     private record Exchange(List<String> argv, String stdout, int exitCode, String stderr) {
     }
 
     private final Deque<Exchange> script = new ArrayDeque<>();
-    private final List<List<String>> seen = new ArrayList<>();
+    private final List<Call> seen = new ArrayList<>();
 
-    /** Expects {@code argv}; replies with the recorded stdout in {@code lio/<fixture>}. */
-    ReplayedCommands expect(List<String> argv, String fixture) {
-        script.add(new Exchange(argv, fixture(fixture), 0, ""));
-        return this;
-    }
-
-    /** Expects {@code argv}; it fails with {@code exitCode} and {@code stderr}. */
-    ReplayedCommands expectFailure(List<String> argv, int exitCode, String stdout, String stderr) {
-        script.add(new Exchange(argv, stdout, exitCode, stderr));
+    /** Expects {@code argv}; answers as the helper did in the recording {@code lio/<recording>.*}. */
+    ReplayedCommands expect(List<String> argv, String recording) {
+        script.add(new Exchange(argv, fixture(recording + ".out"), Integer.parseInt(fixture(recording + ".rc").strip()),
+                fixture(recording + ".err")));
         return this;
     }
 
     @Override
-    public CommandResult run(List<String> argv) throws CommandFailedException {
-        seen.add(List.copyOf(argv));
+    public CommandResult run(List<String> argv, String stdin) throws CommandFailedException {
+        seen.add(new Call(List.copyOf(argv), stdin));
         Exchange next = script.poll();
         if (next == null) {
             fail("unexpected command after the script ended: " + argv);
         }
         assertThat(argv).as("command #%d", seen.size()).containsExactlyElementsOf(next.argv());
-        // Deliberately unmasked: the helper must not rely on the runner alone to hide secrets.
+        // Deliberately unmasked: the target must not rely on the runner alone to hide secrets.
         String shown = String.join(" ", argv);
         if (next.exitCode() != 0) {
             throw new CommandFailedException(shown, next.exitCode(), next.stderr(), "exit code " + next.exitCode());
         }
-        return new CommandResult(shown, 0, next.stdout(), "");
+        return new CommandResult(shown, 0, next.stdout(), next.stderr());
     }
 
     /** Every expected command ran. */
@@ -61,7 +61,7 @@ final class ReplayedCommands implements CommandExecutor {
         assertThat(script).as("commands that were expected but never ran").isEmpty();
     }
 
-    List<List<String>> seen() {
+    List<Call> seen() {
         return seen;
     }
 

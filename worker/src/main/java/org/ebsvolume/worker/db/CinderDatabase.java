@@ -34,6 +34,12 @@ public final class CinderDatabase implements AutoCloseable {
         c.setUsername(user);
         c.setPassword(password);
         c.setDataSourceProperties(properties);
+        if (!properties.containsKey("socketTimeout")) {
+            // A query in flight when the database host vanishes would otherwise wait for TCP to
+            // give up (about 15 minutes), holding its job (heartbeat, DRBD health, fencing) that
+            // long. Above InnoDB's lock wait (50 s), so a slow lock still reports as itself.
+            c.addDataSourceProperty("socketTimeout", "60000");
+        }
         c.setMaximumPoolSize(8);
         c.setMinimumIdle(1);
         c.setPoolName("cinder-db");

@@ -35,6 +35,15 @@ public final class ResourceTables {
         return db.query("SELECT * FROM volumes WHERE id = ? AND deleted = 0", id).stream().findFirst();
     }
 
+    /**
+     * The volume whose storage is named after {@code nameId}: the row with that {@code _name_id}
+     * (a migrated volume keeps its source's storage), else the row with that id and no {@code _name_id}.
+     */
+    public Optional<Map<String, Object>> volumeByStorageName(String nameId) throws SQLException {
+        return db.query("SELECT * FROM volumes WHERE deleted = 0 AND (_name_id = ? OR (id = ? AND _name_id IS NULL))"
+                + " ORDER BY _name_id IS NULL", nameId, nameId).stream().findFirst();
+    }
+
     public Optional<Map<String, Object>> snapshot(String id) throws SQLException {
         return db.query("SELECT * FROM snapshots WHERE id = ? AND deleted = 0", id).stream().findFirst();
     }
@@ -373,6 +382,12 @@ public final class ResourceTables {
     }
 
     /** Snapshots of the volume that are not deleted. */
+    /** A retyped volume's snapshots take its new type (Cinder's retype does the same). */
+    public void retypeSnapshotsOf(String volumeId, String volumeTypeId) throws SQLException {
+        db.update("UPDATE snapshots SET volume_type_id = ?, updated_at = ? WHERE volume_id = ? AND deleted = 0",
+                volumeTypeId, now(), volumeId);
+    }
+
     public int snapshotCount(String volumeId) throws SQLException {
         return ((Number) db.query("SELECT COUNT(*) AS n FROM snapshots WHERE volume_id = ? AND deleted = 0", volumeId)
                 .get(0).get("n")).intValue();

@@ -132,6 +132,11 @@ public final class BackendReplication {
         return volumes;
     }
 
+    /** The same replication for the driver serving a taken-over peer's identity: what it creates is failed-over. */
+    public BackendReplication servingFailedOverIdentity() {
+        return new BackendReplication(backendId, volumes.forFailedOverIdentity(), endpoint, drbd, peer);
+    }
+
     public ReplicaEndpoint endpoint() {
         return endpoint;
     }
@@ -144,6 +149,17 @@ public final class BackendReplication {
     /** drbdadm on this host, over this backend's resource files. */
     public DrbdAdm drbd() {
         return drbd;
+    }
+
+    /**
+     * The peer's {@code volume_backend_name} (also its pool's name), which this host reports while
+     * it serves the peer's identity: the scheduler places a volume from a snapshot or a clone only
+     * in its source's pool ({@code host#pool}), and volume types name the backend.
+     * {@code volume_backend_name:<name>} in the device; default: this backend's own.
+     */
+    public static String peerVolumeBackendName(ReplicationDevice device, BackendConfig backend) {
+        String name = device.extra().get("volume_backend_name");
+        return name != null && !name.isBlank() ? name : backend.volumeBackendName();
     }
 
     /**

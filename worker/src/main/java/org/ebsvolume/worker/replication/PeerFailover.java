@@ -7,6 +7,8 @@ import org.ebsvolume.drivers.drbd.DrbdDiskState;
 import org.ebsvolume.drivers.drbd.DrbdPeer;
 import org.ebsvolume.drivers.drbd.DrbdResourceState;
 import org.ebsvolume.drivers.drbd.DrbdRole;
+import org.ebsvolume.drivers.lvm.LvmNames;
+import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.jobs.failover.FailoverDecision;
 import org.ebsvolume.jobs.failover.FailoverEvidence;
 import org.ebsvolume.jobs.failover.PeerWatch;
@@ -66,6 +68,7 @@ public final class PeerFailover {
     private final Settings settings;
     private final CinderDatabase db;
     private final DrbdAdm drbd;
+    private final LvmVolumeGroup vg;
     private final IdentityServer identity;
     private final ServiceTable services;
     private final ResourceTables tables;
@@ -73,9 +76,10 @@ public final class PeerFailover {
     private volatile Integer lastReportCount;
     private volatile Instant lastReportSeen;
 
-    public PeerFailover(Settings settings, CinderDatabase db, DrbdAdm drbd, IdentityServer identity) {
+    public PeerFailover(Settings settings, CinderDatabase db, DrbdAdm drbd, LvmVolumeGroup vg, IdentityServer identity) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.db = Objects.requireNonNull(db, "db");
+        this.vg = Objects.requireNonNull(vg, "vg");
         this.drbd = Objects.requireNonNull(drbd, "drbd");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.services = new ServiceTable(db);
@@ -146,12 +150,7 @@ public final class PeerFailover {
      */
     public void takeOver(FailoverDecision decision) throws Exception {
         long started = System.nanoTime();
-        List<String> promoted = new ArrayList<>();
-        for (String id : decision.promote()) {
-            if (promote(id)) {
-                promoted.add(id);
-            }
-        }
+        List<String> promoted = promoteAll(decision.promote());
         for (String id : decision.withheld()) {
             LOG.error("Failover of {}: volume {} is NOT promoted: its copy here misses acknowledged writes (not UpToDate,"
                     + " or outdated by the primary); it stays on {} and is marked error until that host returns",
@@ -174,10 +173,68 @@ public final class PeerFailover {
             services.applyUpdates(peer.get().id(), updates);
         }
         identity.serve(settings.peerServiceHost());
+        failSnapshotsWithoutCopyHere(db, vg, promoted, settings.peerServiceHost());
         LOG.warn("Failover of {} done: {} volume(s) promoted and served by this host as {} ({} ms; the service is frozen: "
                         + "thaw it and fail back with `cinder failover-host {} --backend_id default` once the host is back)",
                 settings.peerServiceHost(), promoted.size(), settings.ownBackendId(), (System.nanoTime() - started) / 1_000_000,
                 settings.peerServiceHost());
+    }
+
+    /** Promotions run side by side, this many at a time: each is mostly waiting for drbdadm and the database. */
+    static final int PROMOTIONS_IN_PARALLEL = 8;
+
+    /**
+     * {@link #promote}s every volume, {@value #PROMOTIONS_IN_PARALLEL} at a time, so that the
+     * last of many volumes is not served a volume count of {@code drbdadm primary} runs later.
+     * Every promotion runs to its end; then the first error (a database failure) is thrown, and
+     * the watch tries the take-over again.
+     *
+     * @return the volumes now Primary here, in the order given
+     */
+    private List<String> promoteAll(List<String> ids) throws Exception {
+        if (ids.size() <= 1) {
+            List<String> promoted = new ArrayList<>();
+            for (String id : ids) {
+                if (promote(id)) {
+                    promoted.add(id);
+                }
+            }
+            return promoted;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(PROMOTIONS_IN_PARALLEL, ids.size()), r -> {
+                    Thread t = new Thread(r, "failover-promote-" + settings.peerServiceHost());
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (String id : ids) {
+                results.add(pool.submit(() -> promote(id)));
+            }
+            List<String> promoted = new ArrayList<>();
+            Exception first = null;
+            for (int i = 0; i < ids.size(); i++) {
+                try {
+                    if (results.get(i).get()) {
+                        promoted.add(ids.get(i));
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Exception cause = e.getCause() instanceof Exception c ? c : e;
+                    if (first == null) {
+                        first = cause;
+                    } else {
+                        first.addSuppressed(cause);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return promoted;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /**
@@ -205,6 +262,39 @@ public final class PeerFailover {
         db.update("UPDATE volumes SET replication_status = 'failed-over', updated_at = ? WHERE id = ?", db.now(), id);
         LOG.warn("Failover of {}: volume {} ({}) is Primary here", settings.peerServiceHost(), id, res);
         return true;
+    }
+
+    /**
+     * Volumes now served from this host keep the snapshots this host holds a copy of
+     * ({@code replica_snapshot} took it with the primary's); the others (taken while the backup
+     * was away or out of sync) stayed on the other host and are set to {@code error}, which is
+     * what they are from here: create-from-snapshot would fail, delete works. Run once the
+     * identity is served; a failure here is logged and changes nothing else.
+     */
+    public static void failSnapshotsWithoutCopyHere(CinderDatabase db, LvmVolumeGroup vg, List<String> volumeIds, String identity) {
+        if (volumeIds.isEmpty()) {
+            return;
+        }
+        try {
+            java.util.Set<String> here = new java.util.HashSet<>();
+            for (var lv : vg.listVolumes()) {
+                here.add(lv.name());
+            }
+            for (String volumeId : volumeIds) {
+                for (Map<String, Object> s : db.query("SELECT id FROM snapshots WHERE volume_id = ? AND deleted = 0 AND status <> 'error'",
+                        volumeId)) {
+                    String snapshotId = (String) s.get("id");
+                    if (!here.contains(LvmNames.snapshot(snapshotId))) {
+                        db.update("UPDATE snapshots SET status = 'error', updated_at = ? WHERE id = ?", db.now(), snapshotId);
+                        LOG.error("{}: snapshot {} of volume {} has no copy on this host (it was taken while the backup was away"
+                                + " or out of sync); set to error", identity, snapshotId, volumeId);
+                    }
+                }
+            }
+        } catch (SQLException | DriverException | RuntimeException e) {
+            LOG.error("{}: cannot tell which snapshots of its {} volume(s) have a copy on this host ({}); they are left as they are",
+                    identity, volumeIds.size(), e.getMessage());
+        }
     }
 
     /** As Cinder's manager does for a volume the failover cannot carry: error, its snapshots too. */

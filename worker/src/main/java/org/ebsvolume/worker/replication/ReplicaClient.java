@@ -23,7 +23,8 @@ import java.util.Objects;
 /**
  * The primary's {@link ReplicaPeer} over the broker: signed calls ({@link ReplicaAuth}) to the
  * backup's {@link ReplicaEndpoint} (topic {@value ReplicaEndpoint#TOPIC}, server = the backup's
- * {@code backend_id}). A backup that does not answer within the timeout is unreachable.
+ * {@code backend_id}). A backup with no consumer on that queue, or that does not answer within
+ * the timeout, is unreachable.
  */
 public final class ReplicaClient implements ReplicaPeer {
 
@@ -73,6 +74,21 @@ public final class ReplicaClient implements ReplicaPeer {
         call("replica_remove", volume(volumeId, resource));
     }
 
+    @Override
+    public void snapshot(String volumeId, String resource, String snapshotId) throws ReplicaPeerException {
+        Map<String, Object> args = volume(volumeId, resource);
+        args.put("snapshot_id", snapshotId);
+        call("replica_snapshot", args);
+    }
+
+    @Override
+    public void removeSnapshot(String volumeId, String snapshotId) throws ReplicaPeerException {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("volume_id", volumeId);
+        args.put("snapshot_id", snapshotId);
+        call("replica_snapshot_remove", args);
+    }
+
     /**
      * {@code replica_take_over}: this host (the primary) hands its identity to the backup, whose
      * copies it has just made Secondary: the backup promotes them and serves the identity.
@@ -101,6 +117,7 @@ public final class ReplicaClient implements ReplicaPeer {
     }
 
     private Map<String, Object> call(String method, Map<String, Object> args) throws ReplicaPeerException {
+        requireConsumer(method);
         ObjectNode signed = auth.sign(peer, method, PythonJson.MAPPER.valueToTree(args));
         JsonNode reply;
         try {
@@ -117,6 +134,45 @@ public final class ReplicaClient implements ReplicaPeer {
             throw new ReplicaPeerException(peer, method, "unexpected reply " + reply, null);
         }
         return PythonJson.MAPPER.convertValue(reply, MAP);
+    }
+
+    /**
+     * How long a call waits for the backup's worker to consume its replica queue: a worker that
+     * restarts is back within it; one that is down is reported after it, not after the call's
+     * whole timeout.
+     */
+    static final Duration CONSUMER_WAIT = Duration.ofSeconds(30);
+    private static final long CONSUMER_POLL_MS = 500;
+
+    /**
+     * A backup whose worker is not running has no consumer on its replica queue: the call could
+     * only time out, after {@code timeout} with the volume in {@code creating} all along. The
+     * broker is asked instead, for up to {@link #CONSUMER_WAIT}. If it cannot be asked, the call
+     * itself finds out.
+     */
+    private void requireConsumer(String method) throws ReplicaPeerException {
+        long deadline = System.nanoTime() + Math.min(CONSUMER_WAIT.toNanos(), timeout.toNanos());
+        while (true) {
+            int consumers;
+            try {
+                consumers = client.consumers();
+            } catch (MessagingException e) {
+                return;
+            }
+            if (consumers > 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ReplicaPeerException(peer, method, "the backup's worker is not running: nothing has consumed "
+                        + client.target().routingKey() + " on the broker for " + CONSUMER_WAIT.toSeconds() + " s", null);
+            }
+            try {
+                Thread.sleep(CONSUMER_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplicaPeerException(peer, method, "interrupted waiting for the backup's worker", e);
+            }
+        }
     }
 
     private interface Parse<T> {

@@ -79,6 +79,14 @@ public final class ReplicaEndpoint {
                     host.remove(text(args, "resource"));
                     return Map.of("removed", true);
                 }))
+                .method("replica_snapshot", (ctx, a) -> handle("replica_snapshot", a, (caller, args) -> {
+                    host.snapshot(text(args, "resource"), text(args, "snapshot_id"));
+                    return Map.of("snapshot", true);
+                }))
+                .method("replica_snapshot_remove", (ctx, a) -> handle("replica_snapshot_remove", a, (caller, args) -> {
+                    host.removeSnapshot(text(args, "snapshot_id"));
+                    return Map.of("removed", true);
+                }))
                 .method("replica_take_over", (ctx, a) -> handle("replica_take_over", a, (caller, args) ->
                         Map.of("promoted", handover().takeOver(caller, text(args, "service_host")))))
                 .method("replica_resume", (ctx, a) -> handle("replica_resume", a, (caller, args) ->

@@ -4,6 +4,7 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdDiskState;
+import org.ebsvolume.drivers.drbd.DrbdFenceAnswer;
 import org.ebsvolume.drivers.drbd.DrbdHealth;
 import org.ebsvolume.drivers.drbd.DrbdPeer;
 import org.ebsvolume.drivers.drbd.DrbdResourceState;
@@ -17,6 +18,7 @@ import org.ebsvolume.worker.db.ServiceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -64,6 +66,18 @@ public final class ReplicaResources {
         this.tables = new ResourceTables(db);
         this.drbd = Objects.requireNonNull(drbd, "drbd");
         this.vg = Objects.requireNonNull(vg, "vg");
+    }
+
+    /** Runs when the health task finds this host's identity served elsewhere (see {@link #whenServedElsewhere}). */
+    private volatile Runnable servedElsewhereAction = () -> { };
+
+    /**
+     * What to do when the witness says another host serves this host's identity while this
+     * process may still serve it: a take-over happened while this host was cut off from the
+     * witness. Its RPC queues and heartbeat must go, or two hosts would answer for one identity.
+     */
+    public void whenServedElsewhere(Runnable action) {
+        this.servedElsewhereAction = Objects.requireNonNull(action, "action");
     }
 
     /** Whether another host serves this host's identity now (Cinder's row says failed-over to a target). */
@@ -149,6 +163,9 @@ public final class ReplicaResources {
             witness = false;
             LOG.warn("DRBD health: Cinder's database (the witness) cannot be read: {}", e.getMessage());
         }
+        if (servedElsewhere) {
+            servedElsewhereAction.run();
+        }
         for (String res : drbd.files().readSlots().keySet()) {
             Optional<DrbdResourceState> state = drbd.currentState(res);
             DrbdHealth health = DrbdHealth.of(res, state);
@@ -220,9 +237,7 @@ public final class ReplicaResources {
             return;
         }
         if (!marked) {
-            int n = db.update("UPDATE volumes SET replication_extended_status = ? WHERE id = ? AND deleted = 0 "
-                    + "AND replication_status = 'enabled'", OUTDATED + " since " + now, row.get("id"));
-            marked = n == 1;
+            marked = markPeerOutdated(row.get("id"), now);
             if (marked) {
                 LOG.warn("DRBD resource {}: the backup is not connected ({}); its copy is marked outdated in Cinder's database"
                         + " and will not be promoted; writing alone until it re-syncs", res, state.describe());
@@ -238,6 +253,109 @@ public final class ReplicaResources {
             LOG.error("DRBD resource {}: the backup claimed this volume in Cinder's database (a take-over); I/O SUSPENDED here,"
                     + " this copy must not be written any more", res);
         }
+    }
+
+    /**
+     * The witness records that the backup's copy of a volume misses writes from {@code now} on, so
+     * that no take-over promotes it. Conditional: it loses against a take-over that claimed the
+     * volume first ({@code replication_status} no longer {@code enabled}); the take-over's claim
+     * in turn loses against the mark (PeerFailover), so exactly one side may write.
+     */
+    private boolean markPeerOutdated(Object volumeId, Instant now) throws SQLException {
+        return db.update("UPDATE volumes SET replication_extended_status = ? WHERE id = ? AND deleted = 0 "
+                + "AND replication_status = 'enabled'", OUTDATED + " since " + now, volumeId) == 1;
+    }
+
+    /**
+     * Answers every fence-peer question DRBD's handler left in {@code spool} (see
+     * {@link #fencePeer}); a question the witness cannot decide now stays for the next run, and
+     * its resource's I/O stays frozen meanwhile.
+     */
+    public void answerFenceRequests(DrbdFenceSpool spool, Instant now) throws IOException {
+        for (String res : spool.pending()) {
+            Optional<DrbdFenceAnswer> answer = fencePeer(res, now);
+            if (answer.isPresent()) {
+                spool.answer(res, answer.get());
+                fenceWaits.remove(res);
+            }
+        }
+    }
+
+    /** Resources whose fence-peer question waits for the witness, since when (logged once). */
+    private final Map<String, Instant> fenceWaits = new ConcurrentHashMap<>();
+
+    /**
+     * The answer to DRBD's fence-peer handler for {@code res}: may this copy write (or be
+     * promoted) while it cannot reach its peer? Two storage hosts cannot tell a dead peer from a
+     * cut link, so the witness decides:
+     * <ul>
+     *   <li>this host's own volume, still {@code enabled}: the backup's copy is marked outdated in
+     *       the witness ({@link #markPeerOutdated}); once the mark holds, {@code PEER_OUTDATED}
+     *       (I/O resumes: writing alone is safe, the backup will not be promoted);</li>
+     *   <li>this host's own volume the backup claimed (a take-over): {@code PEER_PRIMARY}, the I/O
+     *       stays frozen (this copy is stale from now on);</li>
+     *   <li>a peer's volume this host claimed in the witness (its take-over is promoting it):
+     *       {@code PEER_FENCED}: the claim is the fence, the old primary cannot mark any more;</li>
+     *   <li>a peer's volume nobody claimed: {@code REFUSED}, its primary may be alive;</li>
+     *   <li>no such volume in Cinder (deleted): {@code PEER_DOWN}, nothing will promote the other copy.</li>
+     * </ul>
+     * Empty while the witness cannot be read: no answer, the handler waits, I/O stays frozen.
+     */
+    public Optional<DrbdFenceAnswer> fencePeer(String res, Instant now) {
+        DrbdFenceAnswer answer;
+        String evidence;
+        try {
+            if (!res.startsWith("volume-") || !drbd.files().exists(res)) {
+                LOG.error("DRBD fence-peer for {}: no such resource of this host; refused", res);
+                return Optional.of(DrbdFenceAnswer.REFUSED);
+            }
+            Optional<Map<String, Object>> row = tables.volumeByStorageName(res.substring("volume-".length()));
+            if (row.isEmpty()) {
+                answer = DrbdFenceAnswer.PEER_DOWN;
+                evidence = "no volume in Cinder's database uses it (deleted); nothing will promote its other copy";
+            } else {
+                Map<String, Object> v = row.get();
+                String host = String.valueOf(v.get("host"));
+                boolean own = host.equals(ownServiceHost) || host.startsWith(ownServiceHost + "#");
+                String status = String.valueOf(v.get("replication_status"));
+                String marker = (String) v.get("replication_extended_status");
+                boolean claimed = status.equals("failing-over") || status.equals("failed-over");
+                evidence = "volume " + v.get("id") + " of " + host + ", replication_status " + status
+                        + (marker == null ? "" : ", " + marker);
+                if (own && status.equals("enabled")) {
+                    boolean marked = (marker != null && marker.startsWith(OUTDATED)) || markPeerOutdated(v.get("id"), now);
+                    if (marked) {
+                        answer = DrbdFenceAnswer.PEER_OUTDATED;
+                        evidence += "; the backup's copy is marked outdated in the witness: writing alone";
+                    } else {
+                        answer = DrbdFenceAnswer.PEER_PRIMARY;
+                        evidence += "; the mark lost: the backup claimed the volume first";
+                    }
+                } else if (own && claimed) {
+                    answer = DrbdFenceAnswer.PEER_PRIMARY;
+                    evidence += "; the backup took this volume over: this copy must not write";
+                } else if (!own && claimed) {
+                    answer = DrbdFenceAnswer.PEER_FENCED;
+                    evidence += "; this host's take-over claim in the witness fences the old primary";
+                } else {
+                    answer = DrbdFenceAnswer.REFUSED;
+                    evidence += own ? "; not replicating" : "; nobody claimed it: its primary may be alive";
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (fenceWaits.putIfAbsent(res, now) == null) {
+                LOG.error("DRBD fence-peer for {}: the witness cannot be asked ({}); no answer, so its I/O stays frozen"
+                        + " (and no promotion) until it can", res, e.getMessage());
+            }
+            return Optional.empty();
+        }
+        if (answer.allowsWriting()) {
+            LOG.warn("DRBD fence-peer for {}: answered {} (exit {}): {}", res, answer, answer.exitCode(), evidence);
+        } else {
+            LOG.error("DRBD fence-peer for {}: answered {} (exit {}), I/O stays frozen / no promotion: {}", res, answer,
+                    answer.exitCode(), evidence);
+        }
+        return Optional.of(answer);
     }
 
     private void repairAfterFailover(String res, DrbdResourceState state, boolean own, boolean servedElsewhere) throws DriverException {

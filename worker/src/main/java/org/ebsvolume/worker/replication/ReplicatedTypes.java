@@ -23,8 +23,16 @@ public final class ReplicatedTypes {
 
     public static boolean isReplicatedSpec(Map<String, String> extraSpecs) {
         String v = extraSpecs == null ? null : extraSpecs.get(SPEC);
-        return v != null && v.strip().equalsIgnoreCase("<is> True");
+        if (v == null) {
+            return false;
+        }
+        // volume_utils.is_boolean_str: exactly "<is>" and a word strutils.bool_from_string takes as true.
+        String[] words = v.strip().split("\\s+");
+        return words.length == 2 && words[0].equals("<is>") && TRUE_WORDS.contains(words[1].toLowerCase(java.util.Locale.ROOT));
     }
+
+    /** oslo_utils.strutils.TRUE_STRINGS. */
+    private static final java.util.Set<String> TRUE_WORDS = java.util.Set.of("1", "t", "true", "on", "y", "yes");
 
     /**
      * @throws IllegalStateException the type's extra specs cannot be read: guessing "not

@@ -11,6 +11,7 @@ import org.ebsvolume.messaging.ExposedException;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.replication.ReplicatedTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -846,14 +847,16 @@ public final class VolumeRpcEndpoint {
             // only in where they live (Cinder's _can_use_driver_migration), e.g. a thin and a
             // thick backend of this node.
             boolean hasSnapshots = t.snapshotCount(id) > 0;
-            if (!"on-demand".equals(a.path("migration_policy").asText("never")) || hasSnapshots) {
+            String rs = (String) row.get("replication_status");
+            boolean replicated = rs != null && !rs.equals("disabled") && !rs.equals("not-capable");
+            if (!"on-demand".equals(a.path("migration_policy").asText("never")) || hasSnapshots || replicated) {
                 t.updateVolume(id, cols("status", restored, "migration_status", null));
                 t.rollbackReservations(reservations);
                 t.rollbackReservations(oldReservations);
-                if (hasSnapshots) {
-                    throw CinderErrors.invalidVolume("Volume must not have snapshots.");
+                if (!"on-demand".equals(a.path("migration_policy").asText("never"))) {
+                    throw CinderErrors.volumeMigrationFailed("Retype requires migration but is not allowed.");
                 }
-                throw CinderErrors.volumeMigrationFailed("Retype requires migration but is not allowed.");
+                throw CinderErrors.invalidVolume(hasSnapshots ? "Volume must not have snapshots." : "Volume must not be replicated.");
             }
             boolean moved;
             try {
@@ -882,8 +885,39 @@ public final class VolumeRpcEndpoint {
             b.publishCapabilities().run();
             return null;
         }
-        // Same backend and no storage to convert: the retype is the database change.
-        t.updateVolume(id, cols("volume_type_id", newTypeId, "host", row.get("host"), "status", restored));
+        // Same backend: the driver changes what the new type needs (here: replication on or off;
+        // nothing else for LVM), then the retype is the database change.
+        Map<String, String> oldSpecs = t.volumeTypeExtraSpecs((String) row.get("volume_type_id"));
+        Map<String, String> newSpecs = t.volumeTypeExtraSpecs(newTypeId);
+        boolean replicatedType = ReplicatedTypes.isReplicatedSpec(newSpecs);
+        Optional<Map<String, Object>> driverUpdate;
+        try {
+            driverUpdate = b.driver().retype(ref(row), replicatedType, "attached".equals(row.get("attach_status")));
+        } catch (DriverException e) {
+            // Cinder falls back to a migration here, which a same-backend retype cannot use: the
+            // volume stays as it was, with the driver's reason in the log and the error.
+            LOG.error("{} Volume {}: retype to type {} failed in the driver: {}", ctx.logPrefix(), id, newTypeId, e.getMessage());
+            t.updateVolume(id, cols("status", restored));
+            t.rollbackReservations(reservations);
+            t.rollbackReservations(oldReservations);
+            throw CinderErrors.volumeMigrationFailed("Retype failed: " + e.getMessage());
+        }
+        if (driverUpdate.isEmpty()) {
+            t.updateVolume(id, cols("status", restored));
+            t.rollbackReservations(reservations);
+            t.rollbackReservations(oldReservations);
+            throw CinderErrors.volumeMigrationFailed("Retype requires migration but is not allowed.");
+        }
+        Map<String, Object> update = new LinkedHashMap<>(cols("volume_type_id", newTypeId, "host", row.get("host"), "status", restored));
+        update.putAll(driverUpdate.get());
+        // Cinder's _set_replication_status: from the types' replication_enabled, unless the driver said.
+        if (update.get("replication_status") == null
+                && !java.util.Objects.equals(oldSpecs.get(ReplicatedTypes.SPEC), newSpecs.get(ReplicatedTypes.SPEC))) {
+            update.put("replication_status", replicatedType ? "enabled" : "disabled");
+        }
+        t.updateVolume(id, update);
+        // Cinder: "We need to make the snapshots match the volume's type".
+        t.retypeSnapshotsOf(id, newTypeId);
         t.commitReservations(reservations);
         t.commitReservations(oldReservations);
         notify(ctx, "volume.retype", usage(volumeRow(id)));

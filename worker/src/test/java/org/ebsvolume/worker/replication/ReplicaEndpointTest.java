@@ -69,7 +69,7 @@ class ReplicaEndpointTest {
     @Test
     void servesTheReplicaAndHandOverCallsOnItsOwnBackendId() throws Exception {
         assertThat(endpoint().methods()).containsOnlyKeys("replica_state", "replica_prepare", "replica_resize", "replica_remove",
-                "replica_take_over", "replica_resume");
+                "replica_snapshot", "replica_snapshot_remove", "replica_take_over", "replica_resume");
         assertThat(ReplicaEndpoint.target("hci-0002").routingKey()).isEqualTo("ebs-replica.hci-0002");
     }
 
@@ -105,6 +105,19 @@ class ReplicaEndpointTest {
         ObjectNode remove = PythonJson.MAPPER.createObjectNode().put("volume_id", "x").put("resource", "../../etc");
         assertThatThrownBy(() -> invoke(e, "replica_remove", nodec.sign("noded", "replica_remove", remove)))
                 .hasMessageContaining("is not volume-<uuid>");
+    }
+
+    @Test
+    void aSnapshotCallWithAnIdThatIsNotAUuidIsRefusedBeforeAnyCommand() throws Exception {
+        Endpoint e = endpoint();
+        ReplicaAuth nodec = new ReplicaAuth("nodec", Map.of("noded", SECRET), Clock.systemUTC());
+        ObjectNode take = PythonJson.MAPPER.createObjectNode().put("volume_id", "x").put("resource", RES)
+                .put("snapshot_id", "x --config devices{filter=[]}");
+        assertThatThrownBy(() -> invoke(e, "replica_snapshot", nodec.sign("noded", "replica_snapshot", take)))
+                .isInstanceOf(ExposedException.class).hasMessageContaining("snapshot id").hasMessageNotContaining("not allowed");
+        ObjectNode remove = PythonJson.MAPPER.createObjectNode().put("volume_id", "x").put("snapshot_id", "../volume-1");
+        assertThatThrownBy(() -> invoke(e, "replica_snapshot_remove", nodec.sign("noded", "replica_snapshot_remove", remove)))
+                .isInstanceOf(ExposedException.class).hasMessageContaining("snapshot id").hasMessageNotContaining("not allowed");
     }
 
     @Test

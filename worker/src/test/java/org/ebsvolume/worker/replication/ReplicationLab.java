@@ -122,6 +122,13 @@ final class ReplicationLab {
         }
         execOk(node, "rm", "-rf", HOME);
         push(node, staging, HOME);
+        // DRBD's fence-peer handler, where every resource file names it (as an operator installs it).
+        String handler = org.ebsvolume.drivers.drbd.DrbdResourceConfig.FENCE_HANDLER;
+        execOk(node, "mkdir", "-p", Path.of(handler).getParent().toString());
+        push(node, root.resolve("bin/ebs-drbd-handler"), handler);
+        execOk(node, "chmod", "0755", handler);
+        push(node, root.resolve("bin/ebs-lio"), "/usr/bin/ebs-lio");
+        execOk(node, "chmod", "0755", "/usr/bin/ebs-lio");
     }
 
     void writeConfig(String node, String text) {
@@ -148,6 +155,35 @@ final class ReplicationLab {
     void stopWorker(String node) {
         exec(node, "systemctl", "stop", UNIT);
         exec(node, "systemctl", "reset-failed", UNIT);
+    }
+
+    /**
+     * Copies each node's whole worker log directory and the control plane's logs to
+     * {@code worker/target/lab-logs/<label>/}: a failed CI run is read there, not in the tails
+     * printed on failure.
+     */
+    Path collectLogs(String label, ControlPlane cp, String... nodes) {
+        Path dir = root.resolve("worker/target/lab-logs").resolve(label);
+        try {
+            for (String node : nodes) {
+                Path nodeDir = Files.createDirectories(dir.resolve(node));
+                lab(Duration.ofMinutes(2), "pull", node, LOG_DIR, nodeDir.toString());
+                CliResult drbd = exec(node, "bash", "-c", "drbdadm status; lvs -a; targetcli ls", "state");
+                Files.writeString(nodeDir.resolve("state.txt"), drbd.stdout() + drbd.stderr());
+            }
+            if (cp != null) {
+                Path cpLogs = Files.createDirectories(dir.resolve("control-plane"));
+                for (String name : List.of("cinder-api.log", "cinder-scheduler.log")) {
+                    Path f = cp.logDir().resolve(name);
+                    if (Files.isRegularFile(f)) {
+                        Files.copy(f, cpLogs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("collecting the lab logs into " + dir + " failed: " + e);
+        }
+        return dir;
     }
 
     String workerLog(String node) {

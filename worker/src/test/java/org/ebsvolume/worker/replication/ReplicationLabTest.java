@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.time.Duration;
 import java.util.List;
@@ -91,7 +94,7 @@ class ReplicationLabTest {
     void bootTwoNodesStartTheControlPlaneAndAWorkerOnEach() {
         CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
                 "EBS_CINDER_SERVICE_DOWN_TIME", "10", "EBS_CINDER_REPORT_INTERVAL", "2",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2"), "--reset-db"));
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf().toString()), "--reset-db"));
         lab.lab(Duration.ofMinutes(15), "up", NODEC, NODED, NODEE).requireSuccess();
         try {
             cp = plane.join();
@@ -124,6 +127,11 @@ class ReplicationLabTest {
     }
 
     private String config(String node, String ip, String peer, String peerIp) {
+        return config(node, ip, peer, peerIp, "");
+    }
+
+    /** @param more lines added to the backend section */
+    private String config(String node, String ip, String peer, String peerIp, String more) {
         return """
                 [DEFAULT]
                 host = %1$s
@@ -150,8 +158,8 @@ class ReplicationLabTest {
                 replication_mode = %9$s
                 replication_resync_rate = 100M
                 replication_starting_port = %7$d
-                replication_device = backend_id:%3$s,ip:%4$s,volume_group:%6$s,secret:%8$s
-                """.formatted(node, ip, peer, peerIp, ReplicationLab.LOG_DIR, VG, STARTING_PORT, SECRET, MODE);
+                replication_device = backend_id:%3$s,ip:%4$s,volume_group:%6$s,volume_backend_name:ebs-%3$s,secret:%8$s
+                """.formatted(node, ip, peer, peerIp, ReplicationLab.LOG_DIR, VG, STARTING_PORT, SECRET, MODE) + more;
     }
 
     private void awaitServicesUp() {
@@ -167,11 +175,25 @@ class ReplicationLabTest {
         });
     }
 
+    /** A failed step prints both workers' logs as they were then: later steps overwrite the tail. */
+    @RegisterExtension
+    final TestWatcher workerLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (lab != null) {
+                System.out.println("===== " + context.getDisplayName() + " failed: the workers' logs\n"
+                        + lab.workerLog(NODEC) + lab.workerLog(NODED));
+            }
+        }
+    };
+
     @AfterAll
     void stopWorkersAndCleanTheLab() {
         if (db != null) {
             db.close();
         }
+        System.out.println("lab logs: " + lab.collectLogs("replication-" + java.time.LocalDateTime.now().withNano(0)
+                .toString().replace(':', '-'), cp, NODEC, NODED));
         for (String node : List.of(NODEC, NODED)) {
             System.out.println(lab.workerLog(node));
             lab.stopWorker(node);
@@ -210,7 +232,7 @@ class ReplicationLabTest {
         assertThat(c.onlyPeer().orElseThrow().connection()).isEqualTo(DrbdConnectionState.CONNECTED);
         assertThat(d.device().orElseThrow().disk()).isEqualTo(DrbdDiskState.UP_TO_DATE);
         // A blank volume on thin LVs on both nodes skipped the initial sync: nothing was resynced.
-        String log = lab.execOk(NODEC, "grep", "-c", "initial sync skipped", ReplicationLab.LOG_DIR + "/ebs-volume.log");
+        String log = lab.execOk(NODEC, "grep", "-a", "-c", "initial sync skipped", ReplicationLab.LOG_DIR + "/ebs-volume.log");
         assertThat(Integer.parseInt(log.strip())).isGreaterThanOrEqualTo(1);
         for (String node : List.of(NODEC, NODED)) {
             assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).contains(resource());
@@ -267,7 +289,7 @@ class ReplicationLabTest {
         String source = createVolume("repl-src", 1);
         String clone = createVolume("repl-clone", 1, "--source-volid", source);
         awaitState(NODED, "volume-" + clone, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
-        String log = lab.execOk(NODEC, "grep", "-c", "full sync from this node", ReplicationLab.LOG_DIR + "/ebs-volume.log");
+        String log = lab.execOk(NODEC, "grep", "-a", "-c", "full sync from this node", ReplicationLab.LOG_DIR + "/ebs-volume.log");
         assertThat(Integer.parseInt(log.strip())).isGreaterThanOrEqualTo(1);
         deleteVolume(clone);
         deleteVolume(source);
@@ -275,15 +297,67 @@ class ReplicationLabTest {
         assertNothingLeft("volume-" + source);
     }
 
+    /**
+     * A retype on nodec's backend turns replication off and on again: off, DRBD goes on both nodes
+     * and the replica with it, the data stays in nodec's LV; on, the LV goes under DRBD again and
+     * is sent to noded in full. Both through the CLI, migration policy never (same backend).
+     */
     @Test
     @Order(7)
+    void retypeTurnsReplicationOffAndOnAndKeepsTheData() {
+        cp.cinder("type-create", "plain").requireSuccess();
+        cp.cinder("type-key", "plain", "set", "volume_backend_name=ebs-" + NODEC).requireSuccess();
+        String id = createVolume("repl-retype", 1);
+        String res = "volume-" + id;
+        awaitState(NODED, res, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        String lv = "/dev/" + VG + "/" + res;
+        lab.execOk(NODEC, "bash", "-c", "dd if=/dev/urandom of=/dev/drbd\"$1\" bs=1M count=8 oflag=direct status=none",
+                "write", Integer.toString(minorOf(id)));
+        String sum = lab.execOk(NODEC, "bash", "-c", "dd if=\"$1\" bs=1M count=8 iflag=direct status=none | sha256sum", "read",
+                "/dev/drbd" + minorOf(id)).split(" ")[0];
+
+        cp.cinder("retype", "--migration-policy", "never", id, "plain").requireSuccess();
+        awaitTrue("retyped to plain", OPERATION, () -> "available".equals(status(id)) && "plain".equals(typeName(id)));
+        assertThat(db.single("SELECT replication_status, replication_driver_data FROM volumes WHERE id = ?", id))
+                .containsEntry("replication_status", "disabled").containsEntry("replication_driver_data", null);
+        assertNothingLeftOn(NODED, res);
+        assertThat(lab.exec(NODEC, "test", "-e", "/etc/drbd.d/ebs-" + res + ".res").ok()).as("nodec resource file").isFalse();
+        assertThat(lab.execOk(NODEC, "bash", "-c", "dd if=\"$1\" bs=1M count=8 iflag=direct status=none | sha256sum", "read", lv)
+                .split(" ")[0]).as("the data, now in the plain LV").isEqualTo(sum);
+
+        cp.cinder("retype", "--migration-policy", "never", id, "replicated").requireSuccess();
+        awaitTrue("retyped to replicated", OPERATION, () -> "available".equals(status(id)) && "replicated".equals(typeName(id)));
+        assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", id).get("replication_status")).isEqualTo("enabled");
+        awaitState(NODED, res, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        assertThat(lab.execOk(NODED, "bash", "-c", "dd if=\"$1\" bs=1M count=8 iflag=direct status=none | sha256sum", "read", lv)
+                .split(" ")[0]).as("the data, sent to noded in full").isEqualTo(sum);
+        deleteVolume(id);
+        assertNothingLeft(res);
+    }
+
+    private String typeName(String volumeId) {
+        return (String) db.single("SELECT t.name FROM volumes v JOIN volume_types t ON t.id = v.volume_type_id WHERE v.id = ?",
+                volumeId).get("name");
+    }
+
+    private int minorOf(String volumeId) {
+        try {
+            return drbdMinor(volumeId);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(8)
     void anUnreachableBackupLeavesTheVolumeInErrorAndNothingBehind() {
         lab.stopWorker(NODED);
         String id = createVolumeExpecting("repl-nobackup", "error", Duration.ofMinutes(5));
         assertNothingLeftOn(NODEC, "volume-" + id);
-        assertThat(lab.execOk(NODEC, "grep", "-c", "could not be replicated to " + NODED, ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
+        assertThat(lab.execOk(NODEC, "grep", "-a", "-c", "could not be replicated to " + NODED, ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
                 .isNotEqualTo("0");
         lab.startWorker(NODED);
+        awaitServicesUp();
         cp.cinder("delete", id).requireSuccess();
         awaitTrue("errored volume deleted", OPERATION, () -> db.query("SELECT id FROM volumes WHERE id = ? AND deleted = 0", id).isEmpty());
     }
@@ -323,53 +397,25 @@ class ReplicationLabTest {
      * again (now through noded) and reads which acknowledged writes are there.
      */
     private PowerCut powerCutNodecWhileWriting(long base) throws Exception {
-        LabVolumes volumes = computeHost();
-        LabVolumes.Attachment a = volumes.attach(haVolume);
-        assertThat(a.portal()).startsWith(ipC + ":");
-        String device = volumes.login(a);
-        volumes.complete(a);
-
-        Process writer = lab.spawn(NODEE, "bash", "-c", WRITER, "writer", device, Long.toString(base));
-        java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
-        Thread reader = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    if (line.strip().matches("[0-9]+")) {
-                        acked.set(Long.parseLong(line.strip()));
-                    }
-                }
-            } catch (java.io.IOException ignored) {
-                // the writer ended
-            }
-        });
-        reader.start();
-        awaitTrue("the writer acknowledged 50 writes", OPERATION, () -> acked.get() >= 50);
+        WriterOnNodee w = WriterOnNodee.start(this, base);
+        LabVolumes volumes = w.volumes();
 
         long cut = System.nanoTime();
         lab.lab(Duration.ofMinutes(1), "kill", NODEC).requireSuccess();
-        long ackedAtCut = acked.get();
+        long ackedAtCut = w.acked().get();
         awaitFast("volume failed over to noded", Duration.ofMinutes(3), () -> "failed-over".equals(
                 db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")));
         double failoverSeconds = (System.nanoTime() - cut) / 1e9;
         System.out.printf("FAILOVER: volume failed over %.1f s after the power cut (%d writes acknowledged at the cut)%n",
                 failoverSeconds, ackedAtCut);
         // The backup's own account: what it saw and decided, with timestamps.
-        System.out.println(lab.exec(NODED, "bash", "-c", "grep -E 'Failover watch of|Failover of|DRBD health of' \"$1\" | tail -n 12",
+        System.out.println(lab.exec(NODED, "bash", "-c", "grep -a -E 'Failover watch of|Failover of|DRBD health of' \"$1\" | tail -n 12",
                 "timeline", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout());
         awaitTrue("nodec@ebs up again (served by noded)", Duration.ofMinutes(1),
                 () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
 
-        writer.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
-        writer.destroyForcibly();
-        reader.join(10_000);
-        long acknowledged = acked.get();
-
-        // Nova's part: the dead host's session goes, the volume is attached again; noded exports it.
-        cp.cinder("attachment-delete", a.id()).requireSuccess();
-        lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", a.iqn(), "-p", a.portal(), "--logout");
-        lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", a.iqn(), "-p", a.portal(), "--op", "delete");
-        volumes.awaitVolumeStatus(haVolume, "available");
+        long acknowledged = w.endAfterNodecDied();
         LabVolumes.Attachment again = volumes.attach(haVolume);
         assertThat(again.portal()).startsWith(ipD + ":");
         String device2 = volumes.login(again);
@@ -387,6 +433,53 @@ class ReplicationLabTest {
         }
         assertThat(Duration.ofMillis((long) (failoverSeconds * 1000))).isLessThan(FAILOVER_LIMIT);
         return r;
+    }
+
+    /**
+     * nodee attached to the volume through nodec, running {@link #WRITER} from block {@code base};
+     * {@code acked} follows the last acknowledged write.
+     */
+    private record WriterOnNodee(ReplicationLabTest t, LabVolumes volumes, LabVolumes.Attachment attachment, Process writer,
+                                 java.util.concurrent.atomic.AtomicLong acked, Thread reader) {
+
+        static WriterOnNodee start(ReplicationLabTest t, long base) {
+            LabVolumes volumes = t.computeHost();
+            LabVolumes.Attachment a = volumes.attach(t.haVolume);
+            assertThat(a.portal()).startsWith(t.ipC + ":");
+            String device = volumes.login(a);
+            volumes.complete(a);
+            Process writer = t.lab.spawn(NODEE, "bash", "-c", WRITER, "writer", device, Long.toString(base));
+            java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+            Thread reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        if (line.strip().matches("[0-9]+")) {
+                            acked.set(Long.parseLong(line.strip()));
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the writer ended
+                }
+            });
+            reader.start();
+            awaitTrue("the writer acknowledged 50 writes", OPERATION, () -> acked.get() >= 50);
+            return new WriterOnNodee(t, volumes, a, writer, acked, reader);
+        }
+
+        /**
+         * nodec is dead: the writer ends (its session fails), and Nova's part is done: the dead
+         * host's session goes and the attachment is deleted. Returns the last acknowledged write.
+         */
+        long endAfterNodecDied() throws InterruptedException {
+            writer.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
+            writer.destroyForcibly();
+            reader.join(10_000);
+            t.cp.cinder("attachment-delete", attachment.id()).requireSuccess();
+            t.lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", attachment.iqn(), "-p", attachment.portal(), "--logout");
+            t.lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", attachment.iqn(), "-p", attachment.portal(), "--op", "delete");
+            volumes.awaitVolumeStatus(t.haVolume, "available");
+            return acked.get();
+        }
     }
 
     /** nodec boots again and rejoins as Secondary; then failback and thaw through the CLI. */
@@ -409,7 +502,7 @@ class ReplicationLabTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aPowerCutPrimaryIsTakenOverByTheBackupWithEveryAcknowledgedWrite() throws Exception {
         haVolume = createVolume("repl-ha", 1);
         awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
@@ -421,15 +514,15 @@ class ReplicationLabTest {
         assertThat(String.valueOf(service.get("disabled"))).isIn("1", "true");
         assertThat(service.get("disabled_reason")).isEqualTo("failed-over");
         assertThat(db.single("SELECT host FROM volumes WHERE id = ?", haVolume).get("host")).isEqualTo(NODEC + "@ebs#ebs-" + NODEC);
-        assertThat(lab.execOk(NODED, "grep", "-c", "TAKE OVER", ReplicationLab.LOG_DIR + "/ebs-volume.log").strip()).isNotEqualTo("0");
+        assertThat(lab.execOk(NODED, "grep", "-a", "-c", "TAKE OVER", ReplicationLab.LOG_DIR + "/ebs-volume.log").strip()).isNotEqualTo("0");
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theReturningPrimaryRejoinsAsSecondaryAndResyncsWithoutServingItsIdentity() {
         restartNodec();
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
-        awaitTrue("nodec's worker says it does not serve its identity", Duration.ofMinutes(2), () -> lab.exec(NODEC, "grep", "-c",
+        awaitTrue("nodec's worker says it does not serve its identity", Duration.ofMinutes(2), () -> lab.exec(NODEC, "grep", "-a", "-c",
                 "This host does not serve it", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
         Map<String, Object> service = serviceRow(NODEC);
         assertThat(service.get("replication_status")).isEqualTo("failed-over");
@@ -437,7 +530,7 @@ class ReplicationLabTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void failbackThroughTheCliHandsTheVolumesBackToTheOldPrimaryWithTheirData() {
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
         awaitTrue("nodec@ebs failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
@@ -459,31 +552,47 @@ class ReplicationLabTest {
                 () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
 
         // Failback copied the backup's data back: every write the backup had is on nodec again.
+        assertTheBackupsWritesAreOnNodec(first);
+    }
+
+    /** Attached through nodec again, the volume holds every write of {@code cut} that the backup had. */
+    private void assertTheBackupsWritesAreOnNodec(PowerCut cut) {
+        assertHoldsTheWritesTheBackupHad(haVolume, ipC, cut);
+    }
+
+    /** Attached on nodee through {@code portalIp}, {@code volume} holds every write of {@code cut} that the backup had. */
+    private void assertHoldsTheWritesTheBackupHad(String volume, String portalIp, PowerCut cut) {
         LabVolumes volumes = computeHost();
-        LabVolumes.Attachment a = volumes.attach(haVolume);
-        assertThat(a.portal()).startsWith(ipC + ":");
+        LabVolumes.Attachment a = volumes.attach(volume);
+        assertThat(a.portal()).startsWith(portalIp + ":");
         String device = volumes.login(a);
-        List<Long> found = sequenceNumbers(device, first.base(), first.acknowledged());
-        assertThat(found).containsAll(first.onBackup());
+        assertThat(sequenceNumbers(device, cut.base(), cut.acknowledged())).containsAll(cut.onBackup());
         volumes.complete(a);
         volumes.logout(a);
         cp.cinder("attachment-delete", a.id()).requireSuccess();
-        volumes.awaitVolumeStatus(haVolume, "available");
+        volumes.awaitVolumeStatus(volume, "available");
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void anUnknownTargetIsRefusedAndNothingMoves() {
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "no-such-backend").requireSuccess();
-        awaitTrue("the worker refused the target", OPERATION, () -> lab.exec(NODEC, "grep", "-c", "InvalidReplicationTarget",
+        awaitTrue("the worker refused the target", OPERATION, () -> lab.exec(NODEC, "grep", "-a", "-c", "InvalidReplicationTarget",
                 ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
         awaitTrue("replication_status back to enabled", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
         assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
     }
 
     @Test
-    @Order(12)
-    void aManualFailoverHostMovesTheVolumesToTheBackupAndFreezeThawFollowTheSpec() {
+    @Order(13)
+    void aManualFailoverHostMovesTheVolumesToTheBackupAndFreezeThawFollowTheSpec() throws Exception {
+        // A snapshot taken while both copies are in sync is taken on both nodes.
+        String snapshot = createSnapshot("repl-ha-snap", haVolume);
+        for (String node : List.of(NODEC, NODED)) {
+            assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name,origin", VG)).as(node)
+                    .containsPattern("_snapshot-" + snapshot + "\\s+volume-" + haVolume);
+        }
+
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", NODED).requireSuccess();
         awaitTrue("nodec@ebs failed over by hand", OPERATION, () -> "failed-over".equals(serviceRow(NODEC).get("replication_status")));
         Map<String, Object> service = serviceRow(NODEC);
@@ -505,14 +614,56 @@ class ReplicationLabTest {
         cp.cinder("thaw-host", NODEC + "@ebs").requireSuccess();
         awaitTrue("thawed", OPERATION, () -> "".equals(serviceRow(NODEC).get("disabled_reason")));
 
+        // The snapshot survived the failover: noded makes a volume from its own copy of it.
+        assertThat(db.single("SELECT status FROM snapshots WHERE id = ?", snapshot).get("status")).isEqualTo("available");
+        String fromSnapshot = createVolume("repl-from-snap", 1, "--snapshot-id", snapshot);
+        assertThat(db.single("SELECT host FROM volumes WHERE id = ?", fromSnapshot).get("host")).isEqualTo(NODEC + "@ebs#ebs-" + NODEC);
+        assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + fromSnapshot)).startsWith("Primary");
+        assertHoldsTheWritesTheBackupHad(fromSnapshot, ipD, first);
+        awaitState(NODEC, "volume-" + fromSnapshot, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
         awaitTrue("failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
         awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY);
         assertThat(serviceRow(NODEC).get("active_backend_id")).isEqualTo("");
+
+        // The volume made on the identity while noded served it went back with the others.
+        awaitState(NODEC, "volume-" + fromSnapshot, s -> s.role() == DrbdRole.PRIMARY);
+        assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + fromSnapshot)).startsWith("Secondary");
+        assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", fromSnapshot).get("replication_status"))
+                .isEqualTo("enabled");
+        assertHoldsTheWritesTheBackupHad(fromSnapshot, ipC, first);
+        int port = JSON.readTree((String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", fromSnapshot)
+                .get("replication_driver_data")).path("port").asInt();
+        deleteVolume(fromSnapshot);
+        assertNothingLeftOn(NODEC, "volume-" + fromSnapshot, port);
+        assertNothingLeftOn(NODED, "volume-" + fromSnapshot, port);
+
+        // Deleting the snapshot removes it from both nodes.
+        cp.cinder("snapshot-delete", snapshot).requireSuccess();
+        awaitTrue("snapshot deleted", OPERATION, () -> db.query("SELECT id FROM snapshots WHERE id = ? AND deleted = 0", snapshot)
+                .isEmpty());
+        for (String node : List.of(NODEC, NODED)) {
+            assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).as(node).doesNotContain(snapshot);
+        }
+    }
+
+    private String createSnapshot(String name, String volume) {
+        CliResult r = cp.cinder("snapshot-create", "--name", name, volume).requireSuccess();
+        String id = r.stdoutLines().stream().filter(l -> l.matches("\\|\\s+id\\s+\\|.*")).findFirst()
+                .map(l -> l.split("\\|")[2].strip()).orElseThrow(() -> new AssertionError("no id in\n" + r.describe()));
+        awaitTrue("snapshot " + name + " available", OPERATION, () -> {
+            String status = (String) db.single("SELECT status FROM snapshots WHERE id = ?", id).get("status");
+            if ("error".equals(status)) {
+                throw new AssertionError("snapshot " + name + " went to error\n" + lab.workerLog(NODEC) + lab.workerLog(NODED));
+            }
+            return "available".equals(status);
+        });
+        return id;
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void cuttingOnlyTheReplicationLinkPromotesNothingAndTheWitnessHoldsTheOutdatedMark() throws Exception {
         // noded still reaches the control plane (eth0); only the private network (DRBD) is cut.
         lab.execOk(NODED, "ip", "link", "set", "eth1", "down");
@@ -538,7 +689,7 @@ class ReplicationLabTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void aBackupCutOffFromTheControlPlaneNeverPromotesEvenWhenThePrimaryLooksDead() throws Exception {
         // noded loses the witness (MariaDB, RabbitMQ on the host) and its DRBD link at once: from
         // where it stands the primary is gone, but it cannot ask the witness, so it must not promote.
@@ -553,7 +704,7 @@ class ReplicationLabTest {
             assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
             assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
                     .isEqualTo("enabled");
-            assertThat(lab.execOk(NODED, "grep", "-c", "cannot reach the witness", ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
+            assertThat(lab.execOk(NODED, "grep", "-a", "-c", "cannot reach the witness", ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
                     .isNotEqualTo("0");
         } finally {
             lab.execOk(NODED, heal);
@@ -563,22 +714,138 @@ class ReplicationLabTest {
                 () -> cp.serviceState("cinder-volume", NODED + "@ebs").map("up"::equals).orElse(false));
     }
 
+    /**
+     * The case the witness exists for, from the primary's side: nodec loses its backup (only the
+     * volume's DRBD port is cut, so nodee still reaches nodec's iSCSI target) and the witness at
+     * once, while nodee writes through it. noded sees a dead primary and takes over. nodec must
+     * not acknowledge a single write noded lacks: DRBD freezes its I/O (fencing
+     * resource-and-stonith) and its fence-peer handler gets no answer while the witness is out of
+     * reach. When the witness answers again, nodec learns it was taken over, keeps its I/O frozen
+     * and stops serving its identity.
+     */
     @Test
-    @Order(15)
-    void repeatedPowerCutsEachFailOverWithinTheLimitAndFailBack() throws Exception {
+    @Order(16)
+    void aPrimaryCutOffFromItsBackupAndTheWitnessFreezesAndEveryAcknowledgedWriteIsOnTheBackup() throws Exception {
+        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        int port = JSON.readTree((String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", haVolume)
+                .get("replication_driver_data")).path("port").asInt();
+        long base = 120_000L;
+        WriterOnNodee w = WriterOnNodee.start(this, base);
+        java.util.concurrent.atomic.AtomicLong acked = w.acked();
+
+        String drbdRules = "ip rule add to \"$1\" ipproto 6 dport \"$2\" prohibit && ip rule add to \"$1\" ipproto 6 sport \"$2\" prohibit";
+        String witnessRules = "ip rule add to 10.0.2.2 ipproto 6 dport 3306 prohibit && ip rule add to 10.0.2.2 ipproto 6 dport 5672 prohibit";
+        // The witness first: had nodec still reached it when DRBD noticed, it would rightly have marked
+        // the backup outdated and gone on writing alone, and noded would rightly never take over.
+        lab.execOk(NODEC, "bash", "-c", witnessRules + " && " + drbdRules, "cut", ipD, Integer.toString(port));
+        long cut = System.nanoTime();
+        long ackedAtCut = acked.get();
+        awaitFast("noded took the volume over", Duration.ofMinutes(3), () -> "failed-over".equals(
+                db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")));
+        double takeOver = (System.nanoTime() - cut) / 1e9;
+        assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
+        // Whatever nodec could still acknowledge, it has by now.
+        Thread.sleep(15_000);
+        long acknowledged = acked.get();
+        List<Long> onBackup = sequenceNumbers(NODED, "/dev/drbd" + drbdMinor(haVolume), base, acknowledged);
+        long lost = java.util.stream.LongStream.rangeClosed(1, acknowledged).filter(i -> !onBackup.contains(i)).count();
+        System.out.printf("ISOLATED PRIMARY: taken over %.1f s after the cut; %d writes acknowledged at the cut, %d in all;"
+                + " %d of them missing on the backup%n", takeOver, ackedAtCut, acknowledged, lost);
+        System.out.println(lab.exec(NODEC, "bash", "-c", "grep -a -E 'fence-peer|DRBD health of' \"$1\" | tail -n 8", "timeline",
+                ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout());
+        assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).as("nodec is still Primary (frozen)").startsWith("Primary");
+        assertThat(lab.execOk(NODEC, "grep", "-a", "-c", "the witness cannot be asked", ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
+                .as("nodec's fence-peer question waited for the witness").isNotEqualTo("0");
+        if (!PROTOCOL.equals("A")) {
+            assertThat(lost).as("writes nodec acknowledged that the backup lacks").isZero();
+        }
+
+        // The witness answers nodec again (its DRBD link stays cut): it learns it was taken over.
+        lab.execOk(NODEC, "bash", "-c", witnessRules.replace("rule add", "rule del"));
+        awaitTrue("nodec answers its fence-peer question: the backup took over", OPERATION, () -> lab.exec(NODEC, "grep", "-a", "-c",
+                "answered PEER_PRIMARY", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
+        awaitTrue("nodec stops serving its identity", OPERATION, () -> lab.exec(NODEC, "grep", "-a", "-c",
+                "stops serving it", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
+        assertThat(acked.get()).as("nodec acknowledged nothing more").isEqualTo(acknowledged);
+
+        // Back to the starting point: nodec power-cycled (its cut goes with it), rejoins, fails back.
+        lab.lab(Duration.ofMinutes(1), "kill", NODEC).requireSuccess();
+        w.endAfterNodecDied();
+        restartNodec();
+        failBackAndThaw();
+    }
+
+    /**
+     * The repeated power cuts, the later ones with more (detached) volumes on nodec: the
+     * take-over's cost per additional volume, against the first cut's single volume. noded runs
+     * with {@code replication_auto_failback = true} for them: after each cut and nodec's return it
+     * hands nodec's identity back and thaws it by itself, with no CLI, once every volume is in sync
+     * and detached, and the writes noded had are on nodec again (the CLI failback is the first
+     * cut's, test 11).
+     */
+    @Test
+    @Order(17)
+    void repeatedPowerCutsEachFailOverWithinTheLimitAndFailBackAutomatically() throws Exception {
+        lab.writeConfig(NODED, config(NODED, ipD, NODEC, ipC, "replication_auto_failback = true\n"));
+        lab.startWorker(NODED);
+        awaitServicesUp();
+        // Made side by side: the worker serves them in parallel, as it would a burst of creates.
+        List<String> extra = new java.util.ArrayList<>();
+        for (int i = 0; i < EXTRA_VOLUMES; i++) {
+            extra.add(create("repl-extra-" + i, 1));
+        }
+        for (String id : extra) {
+            awaitAvailable(id, "repl-extra");
+        }
+        for (String id : extra) {
+            awaitState(NODED, "volume-" + id, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        }
+        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+
         List<PowerCut> cuts = new java.util.ArrayList<>();
         cuts.add(first);
         for (int n = 1; n < POWER_CUTS; n++) {
-            cuts.add(powerCutNodecWhileWriting(150_000L + n * 5_000L));
-            restartNodec();
-            failBackAndThaw();
+            // haVolume is 1 GiB (262144 blocks): every cut writes its own region inside it.
+            PowerCut cut = powerCutNodecWhileWriting(150_000L + n * 5_000L);
+            cuts.add(cut);
+            // Not restartNodec(): its check that noded is still Primary would race the failback.
+            lab.lab(Duration.ofMinutes(10), "start", NODEC).requireSuccess();
+            lab.startWorker(NODEC);
+            awaitTrue("nodec@ebs failed back and thawed by noded itself", Duration.ofMinutes(6), () -> {
+                Map<String, Object> service = serviceRow(NODEC);
+                return "enabled".equals(service.get("replication_status")) && "".equals(service.get("active_backend_id"))
+                        && String.valueOf(service.get("frozen")).matches("0|false")
+                        && String.valueOf(service.get("disabled")).matches("0|false");
+            });
+            assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
+                    .isEqualTo("enabled");
+            for (String id : extra) {
+                assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", id).get("replication_status"))
+                        .as("extra volume handed back").isEqualTo("enabled");
+            }
+            awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+            awaitTrue("nodec@ebs up (served by nodec)", Duration.ofMinutes(1),
+                    () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
+            assertTheBackupsWritesAreOnNodec(cut);
         }
+        assertThat(lab.execOk(NODED, "grep", "-a", "-c", "Automatic failback of " + NODEC + "@ebs: failed back and thawed",
+                ReplicationLab.LOG_DIR + "/ebs-volume.log").strip()).isEqualTo(Integer.toString(POWER_CUTS - 1));
         double[] seconds = cuts.stream().mapToDouble(PowerCut::failoverSeconds).sorted().toArray();
         System.out.printf("FAILOVER REPORT (mode %s, %d power cuts): min %.1f s, median %.1f s, max %.1f s; acknowledged writes"
                         + " lost: %d of %d%n", MODE, cuts.size(), seconds[0], seconds[seconds.length / 2], seconds[seconds.length - 1],
                 cuts.stream().mapToLong(PowerCut::lost).sum(), cuts.stream().mapToLong(PowerCut::acknowledged).sum());
+        // The backup's own account of each take-over: how many volumes, how long (promotion, rows, serving).
+        System.out.println("TAKE-OVER COST (noded's log; the first cut had 1 volume, the later ones " + (1 + EXTRA_VOLUMES) + "):\n"
+                + lab.exec(NODED, "grep", "-a", "-o", "Failover of " + NODEC + "@ebs done: [0-9]* volume(s) promoted and served by this"
+                + " host as [a-z]* ([0-9]* ms", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout());
+        for (String id : extra) {
+            deleteVolume(id);
+        }
         assertThat(cuts).hasSize(Math.max(1, POWER_CUTS));
     }
+
+    /** Volumes beside haVolume during the repeated power cuts. */
+    private static final int EXTRA_VOLUMES = 4;
 
     private int drbdMinor(String volumeId) throws Exception {
         String data = (String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", volumeId).get("replication_driver_data");
@@ -595,9 +862,13 @@ class ReplicationLabTest {
                 () -> lab.workerLog(NODEC) + lab.workerLog(NODED));
     }
 
-    /** The sequence numbers found in blocks base+1..base+n of the device, in block order. */
+    /** The sequence numbers found in blocks base+1..base+n of the device, read on nodee, in block order. */
     private List<Long> sequenceNumbers(String device, long base, long n) {
-        String out = lab.exec(NODEE, "bash", "-c", "dd if=\"$1\" bs=4096 skip=$(($3 + 1)) count=\"$2\" iflag=direct status=none"
+        return sequenceNumbers(NODEE, device, base, n);
+    }
+
+    private List<Long> sequenceNumbers(String node, String device, long base, long n) {
+        String out = lab.exec(node, "bash", "-c", "dd if=\"$1\" bs=4096 skip=$(($3 + 1)) count=\"$2\" iflag=direct status=none"
                 + " | tr -d '\\000'", "read", device, Long.toString(n), Long.toString(base)).requireSuccess().stdout();
         return out.lines().filter(l -> l.startsWith("seq ")).map(l -> Long.parseLong(l.substring(4).strip())).toList();
     }
@@ -610,14 +881,18 @@ class ReplicationLabTest {
 
     private String createVolume(String name, int sizeGb, String... more) {
         String id = create(name, sizeGb, more);
-        awaitTrue("volume " + name + " available", OPERATION, () -> {
+        awaitAvailable(id, name);
+        return id;
+    }
+
+    private void awaitAvailable(String id, String name) {
+        awaitTrue("volume " + name + " (" + id + ") available", OPERATION, () -> {
             String s = status(id);
             if ("error".equals(s)) {
                 throw new AssertionError("volume " + name + " went to error\n" + lab.workerLog(NODEC) + lab.workerLog(NODED));
             }
             return "available".equals(s);
         });
-        return id;
     }
 
     private String createVolumeExpecting(String name, String expected, Duration timeout) {
@@ -656,13 +931,17 @@ class ReplicationLabTest {
     }
 
     private void assertNothingLeftOn(String node, String res) {
+        assertNothingLeftOn(node, res, STARTING_PORT);
+    }
+
+    private void assertNothingLeftOn(String node, String res, int port) {
         assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).as(node + " LVs").doesNotContain(res);
         assertThat(lab.exec(node, "test", "-e", "/etc/drbd.d/ebs-" + res + ".res").ok()).as(node + " resource file").isFalse();
         assertThat(lab.exec(node, "drbdsetup", "events2", "--now", res).stdout()).as(node + " kernel resource").doesNotContain(res);
         // A closed connection lingers in TIME-WAIT for a minute: only a listener or a live connection is a leftover.
         String sockets = lab.execOk(node, "ss", "-Htan").lines().filter(l -> !l.startsWith("TIME-WAIT"))
                 .collect(java.util.stream.Collectors.joining("\n"));
-        assertThat(sockets).as(node + " DRBD port").doesNotContain(":" + STARTING_PORT + " ");
+        assertThat(sockets).as(node + " DRBD port").doesNotContain(":" + port + " ");
     }
 
     private DrbdResourceState awaitState(String node, Predicate<DrbdResourceState> done) {

@@ -77,6 +77,25 @@ public final class ControlPlane {
         this.startOutput = startOutput;
     }
 
+    /**
+     * The {@code EBS_CINDER_EXTRA_CONF} of every lab test. cinder-api waits for
+     * attachment_update / attachment_delete (RPC calls). In an emulated node a single LVM or
+     * Python command takes 1 to 20 s (the longest while another node boots or resyncs on the same
+     * two cores): an attach (an {@code ebs-lio create} and {@code add-initiator}, and before them
+     * the driver's LVM reads) can come near Cinder's default rpc_response_timeout of 60 s on a busy
+     * lab (with one targetcli run per step, ~13 of them, it went past 110 s). 110 s stays below
+     * the CLI's own timeout ({@link #CLI_TIMEOUT}).
+     */
+    public static Path labExtraConf() {
+        try {
+            Path f = Files.createDirectories(Path.of("target")).resolve("lab-control-plane-extra.conf");
+            Files.writeString(f, "[DEFAULT]\nrpc_response_timeout = 110\n");
+            return f.toAbsolutePath();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code scripts/control-plane.sh start} with these settings on top of this JVM's environment. */
     public static ControlPlane start(Map<String, String> env) {
         return start(env, new String[0]);

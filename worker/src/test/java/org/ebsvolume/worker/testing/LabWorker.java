@@ -417,6 +417,13 @@ public final class LabWorker {
         lab.execOk(node(), "rm", "-rf", HOME);
         lab.push(node(), List.of(staging), HOME);
         lab.execOk(node(), "test", "-f", HOME + "/java.args");
+        installLioHelper(lab, node());
+    }
+
+    /** {@code bin/ebs-lio} as {@code /usr/bin/ebs-lio}, where an operator installs it (the LIO target runs it). */
+    public static void installLioHelper(Lab lab, String node) {
+        lab.push(node, List.of(lab.root().resolve("bin/ebs-lio")), "/usr/bin/ebs-lio");
+        lab.execOk(node, "chmod", "0755", "/usr/bin/ebs-lio");
     }
 
     /**
