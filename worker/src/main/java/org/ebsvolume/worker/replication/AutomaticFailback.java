@@ -37,7 +37,8 @@ import java.util.Optional;
  * Then it does what cinder-api does: the services row goes {@code failing-over} (a conditional
  * update, so an operator's own failover wins), {@code failover} with {@code default} is cast to
  * the identity's topic (served here: the usual failback path runs), and once the row says
- * {@code enabled}, {@code thaw_host} is called on the topic, which the old primary serves again.
+ * {@code enabled}, the row's {@code frozen} goes True to False and {@code thaw_host} is called on
+ * the topic (cinder-api's thaw: the DB change, then the call), which the old primary serves again.
  * Each reason to wait is logged once, when it changes.
  */
 public final class AutomaticFailback implements PeriodicTask {
@@ -108,7 +109,10 @@ public final class AutomaticFailback implements PeriodicTask {
             }
             Thread.sleep(1000);
         }
-        if (services.find(peerServiceHost).map(ServiceRow::frozen).orElse(false)) {
+        // cinder-api's thaw_host: frozen True -> False in the row first (a conditional update, as
+        // the API's _replication_db_change), then the call; the worker only re-enables the service.
+        int thawed = db.update("UPDATE services SET frozen = 0 WHERE id = ? AND frozen = 1 AND deleted = 0", row.id());
+        if (thawed == 1) {
             // thaw_host is a call, as cinder-api makes it; the old primary serves the topic again.
             identity.prepare(t -> t.withVersion("3.0")).call(MessageContext.admin(), "thaw_host", Map.of());
             LOG.warn("Automatic failback of {}: failed back and thawed; its host serves it again", peerServiceHost);
