@@ -4,6 +4,7 @@ import org.ebsvolume.config.BackendConfig;
 import org.ebsvolume.config.CinderConfig;
 import org.ebsvolume.config.ReplicationDevice;
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdDiskState;
@@ -79,7 +80,7 @@ final class ReplicatedBackend {
      * take-over then starts serving without first checking the VG again (seconds of LVM on a
      * loaded host, while the dead host's volumes wait).
      */
-    private final Map<String, org.ebsvolume.drivers.VolumeDriver> standbyDrivers = new ConcurrentHashMap<>();
+    private final Map<String, VolumeDriver> standbyDrivers = new ConcurrentHashMap<>();
     private BackendService ownService;
     private ReplicaResources resources;
     private final DrbdFenceSpool fenceSpool = new DrbdFenceSpool(DrbdFenceSpool.DEFAULT_DIR);
@@ -216,10 +217,10 @@ final class ReplicatedBackend {
     }
 
     /** The peer identity's driver (see {@link #standbyDrivers}); a failed initialization is retried when it is served. */
-    private org.ebsvolume.drivers.VolumeDriver standbyDriver(String peerServiceHost) {
+    private VolumeDriver standbyDriver(String peerServiceHost) {
         return standbyDrivers.computeIfAbsent(peerServiceHost, peer -> {
             String peerHost = peer.substring(0, peer.indexOf('@'));
-            org.ebsvolume.drivers.VolumeDriver driver = Main.ebsDriver(conf, backend, storage.servingFailedOverIdentity(), peerHost,
+            VolumeDriver driver = Main.ebsDriver(conf, backend, storage.servingFailedOverIdentity(), peerHost,
                     peerBackendNames.getOrDefault(peer, backend.volumeBackendName()));
             try {
                 driver.initialize();

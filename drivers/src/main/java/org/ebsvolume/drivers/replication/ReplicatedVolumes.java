@@ -349,10 +349,7 @@ public final class ReplicatedVolumes {
             }
             return;
         }
-        if (drbd.currentState(res).isPresent()) {
-            drbd.down(res);
-        }
-        peer.remove(volume.id(), res);
+        downHereAndRemoveReplica(volume, res);
         drbd.deleteResourceFile(res);
         ports.release(res);
         LOG.info("Volume {}: replication ended, {} down on both nodes, replica removed from {}", volume.id(), res, peer.backendId());
@@ -370,10 +367,7 @@ public final class ReplicatedVolumes {
             throw new DriverException("VolumeBackendAPIException", "volume " + volume.id() + " has no DRBD resource "
                     + res + " here: it is not replicated from this node");
         }
-        if (drbd.currentState(res).isPresent()) {
-            drbd.down(res);
-        }
-        peer.remove(volume.id(), res);
+        downHereAndRemoveReplica(volume, res);
         drbd.wipeMetadata(res);
         drbd.deleteResourceFile(res);
         ports.release(res);
@@ -383,6 +377,14 @@ public final class ReplicatedVolumes {
         m.put("replication_status", "disabled");
         m.put("replication_driver_data", null);
         return m;
+    }
+
+    /** {@code drbdadm down} here (if up), then the replica removed on the backup, which must succeed. */
+    private void downHereAndRemoveReplica(VolumeRef volume, String res) throws DriverException {
+        if (drbd.currentState(res).isPresent()) {
+            drbd.down(res);
+        }
+        peer.remove(volume.id(), res);
     }
 
     private static String resource(VolumeRef volume) throws DriverException {

@@ -381,13 +381,13 @@ public final class ResourceTables {
         });
     }
 
-    /** Snapshots of the volume that are not deleted. */
     /** A retyped volume's snapshots take its new type (Cinder's retype does the same). */
     public void retypeSnapshotsOf(String volumeId, String volumeTypeId) throws SQLException {
         db.update("UPDATE snapshots SET volume_type_id = ?, updated_at = ? WHERE volume_id = ? AND deleted = 0",
                 volumeTypeId, now(), volumeId);
     }
 
+    /** Snapshots of the volume that are not deleted. */
     public int snapshotCount(String volumeId) throws SQLException {
         return ((Number) db.query("SELECT COUNT(*) AS n FROM snapshots WHERE volume_id = ? AND deleted = 0", volumeId)
                 .get(0).get("n")).intValue();

@@ -151,7 +151,8 @@ public final class ReplicaClient implements ReplicaPeer {
      * itself finds out.
      */
     private void requireConsumer(String method) throws ReplicaPeerException {
-        long deadline = System.nanoTime() + Math.min(CONSUMER_WAIT.toNanos(), timeout.toNanos());
+        Duration wait = CONSUMER_WAIT.compareTo(timeout) < 0 ? CONSUMER_WAIT : timeout;
+        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             int consumers;
             try {
@@ -164,7 +165,7 @@ public final class ReplicaClient implements ReplicaPeer {
             }
             if (System.nanoTime() > deadline) {
                 throw new ReplicaPeerException(peer, method, "the backup's worker is not running: nothing has consumed "
-                        + client.target().routingKey() + " on the broker for " + CONSUMER_WAIT.toSeconds() + " s", null);
+                        + client.target().routingKey() + " on the broker for " + wait.toSeconds() + " s", null);
             }
             try {
                 Thread.sleep(CONSUMER_POLL_MS);

@@ -820,6 +820,14 @@ public final class VolumeRpcEndpoint {
         return null;
     }
 
+    /** A retype that does not happen: the volume back to {@code restore}, both types' reservations released. */
+    private void abandonRetype(String id, Map<String, Object> restore, List<String> reservations, List<String> oldReservations)
+            throws SQLException {
+        t.updateVolume(id, restore);
+        t.rollbackReservations(reservations);
+        t.rollbackReservations(oldReservations);
+    }
+
     /** Cinder's {@code _can_use_driver_migration}: the extra specs differ at most in backend name and AZ. */
     private boolean onlyPlacementDiffers(String oldTypeId, String newTypeId) throws SQLException {
         Map<String, String> before = new LinkedHashMap<>(t.volumeTypeExtraSpecs(oldTypeId));
@@ -850,9 +858,7 @@ public final class VolumeRpcEndpoint {
             String rs = (String) row.get("replication_status");
             boolean replicated = rs != null && !rs.equals("disabled") && !rs.equals("not-capable");
             if (!"on-demand".equals(a.path("migration_policy").asText("never")) || hasSnapshots || replicated) {
-                t.updateVolume(id, cols("status", restored, "migration_status", null));
-                t.rollbackReservations(reservations);
-                t.rollbackReservations(oldReservations);
+                abandonRetype(id, cols("status", restored, "migration_status", null), reservations, oldReservations);
                 if (!"on-demand".equals(a.path("migration_policy").asText("never"))) {
                     throw CinderErrors.volumeMigrationFailed("Retype requires migration but is not allowed.");
                 }
@@ -863,9 +869,7 @@ public final class VolumeRpcEndpoint {
                 moved = onlyPlacementDiffers((String) row.get("volume_type_id"), newTypeId)
                         && moveByDriver(ctx, id, row, a.get("host"), newTypeId);
             } catch (Exception e) {
-                t.updateVolume(id, cols("status", restored));
-                t.rollbackReservations(reservations);
-                t.rollbackReservations(oldReservations);
+                abandonRetype(id, cols("status", restored), reservations, oldReservations);
                 throw e;
             }
             if (!moved) {
@@ -873,9 +877,7 @@ public final class VolumeRpcEndpoint {
                     t.updateVolume(id, cols("migration_status", "migrating"));
                     migration().migrate(ctx, volumeRow(id), a.get("host"), newTypeId);
                 } catch (GenericMigration.MigrationFailedException e) {
-                    t.updateVolume(id, cols("status", restored, "migration_status", "error"));
-                    t.rollbackReservations(reservations);
-                    t.rollbackReservations(oldReservations);
+                    abandonRetype(id, cols("status", restored, "migration_status", "error"), reservations, oldReservations);
                     throw CinderErrors.volumeMigrationFailed(e.getMessage());
                 }
             }
@@ -897,15 +899,11 @@ public final class VolumeRpcEndpoint {
             // Cinder falls back to a migration here, which a same-backend retype cannot use: the
             // volume stays as it was, with the driver's reason in the log and the error.
             LOG.error("{} Volume {}: retype to type {} failed in the driver: {}", ctx.logPrefix(), id, newTypeId, e.getMessage());
-            t.updateVolume(id, cols("status", restored));
-            t.rollbackReservations(reservations);
-            t.rollbackReservations(oldReservations);
+            abandonRetype(id, cols("status", restored), reservations, oldReservations);
             throw CinderErrors.volumeMigrationFailed("Retype failed: " + e.getMessage());
         }
         if (driverUpdate.isEmpty()) {
-            t.updateVolume(id, cols("status", restored));
-            t.rollbackReservations(reservations);
-            t.rollbackReservations(oldReservations);
+            abandonRetype(id, cols("status", restored), reservations, oldReservations);
             throw CinderErrors.volumeMigrationFailed("Retype requires migration but is not allowed.");
         }
         Map<String, Object> update = new LinkedHashMap<>(cols("volume_type_id", newTypeId, "host", row.get("host"), "status", restored));
