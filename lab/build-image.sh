@@ -129,7 +129,7 @@ printf '[Service]\nExecStart=\nExecStart=-/sbin/agetty --autologin root --noclea
 ssh-keygen -q -t ed25519 -N '' -C ebs-lab -f "$BUILD/id_ed25519"
 install -d -m 0700 "$ROOT/root/.ssh"
 install -m 0600 "$BUILD/id_ed25519.pub" "$ROOT/root/.ssh/authorized_keys"
-printf 'PermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\nMaxStartups 50:30:100\n' \
+printf 'PermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\nMaxStartups 50:30:100\nMaxSessions 100\n' \
   > "$ROOT/etc/ssh/sshd_config.d/ebs-lab.conf"
 # The host keys openssh-server made in the chroot are shared by all nodes (lab.sh does not check
 # them): generating RSA keys at every first boot costs seconds under TCG.

@@ -243,6 +243,24 @@ start_rabbitmq() {
         || die "RabbitMQ did not finish booting; see /var/log/rabbitmq/"
 }
 
+# A transport_url naming a virtual host other than "/" (a second control plane beside the first,
+# as the lab stage runs its replication group) gets it created, with all rights for its user.
+ensure_vhost() {
+    local rest=${TRANSPORT_URL#*://} vhost user
+    rest=${rest%%\?*}
+    vhost=${rest#*/}
+    [[ $rest == */* && -n $vhost && $vhost != / ]] || return 0
+    user=${rest%%@*}; user=${user%%:*}
+    if ! rabbitmqctl -q list_vhosts name 2>/dev/null | grep -qxF "$vhost"; then
+        log "rabbitmq: creating virtual host $vhost for $user"
+        rabbitmqctl -q add_vhost "$vhost" >/dev/null 2>&1 \
+            || rabbitmqctl -q list_vhosts name 2>/dev/null | grep -qxF "$vhost" \
+            || die "rabbitmqctl add_vhost $vhost failed"
+    fi
+    rabbitmqctl -q set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null \
+        || die "rabbitmqctl set_permissions -p $vhost $user failed"
+}
+
 stop_rabbitmq() {
     [[ -e $RUN/rabbitmq.owned ]] || return 0
     if port_open 5672; then
@@ -438,6 +456,7 @@ cmd_start() {
     done
     (( ${#stop[@]} == 0 )) || stop_services "${stop[@]}"
     start_rabbitmq
+    ensure_vhost
     start_mariadb
     setup_database "$reset_db"
 

@@ -13,7 +13,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +33,14 @@ class PythonClientToJavaServerTest {
     private static String topic;
     private static final List<JsonNode> casts = new CopyOnWriteArrayList<>();
     private static final List<String> fanoutsSeenBy = new CopyOnWriteArrayList<>();
+    private static final Map<String, Hold> holds = new ConcurrentHashMap<>();
+
+    /** A {@code hold} call: its handler counts {@code started} down, then waits until {@code release} is counted down. */
+    private record Hold(CountDownLatch started, CountDownLatch release) {
+        Hold() {
+            this(new CountDownLatch(1), new CountDownLatch(1));
+        }
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -65,6 +78,15 @@ class PythonClientToJavaServerTest {
                 .method("sleep", (ctx, args) -> {
                     Thread.sleep((long) (args.get("seconds").asDouble() * 1000));
                     return "slept";
+                })
+                .method("hold", (ctx, args) -> {
+                    Hold hold = holds.get(args.get("marker").asText());
+                    hold.started().countDown();
+                    // Bounded so that a failed test cannot leave the handler thread waiting for ever.
+                    if (!hold.release().await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new IllegalStateException("hold " + args.get("marker") + " was never released");
+                    }
+                    return "released";
                 })
                 .method("raise_exposed", (ctx, args) -> {
                     throw new ExposedException("ebs_test_exceptions", "PeerFailure", args.get("message").asText(), Map.of());
@@ -214,14 +236,28 @@ class PythonClientToJavaServerTest {
     @Test
     void aSlowHandlerDoesNotHoldUpOtherCalls() throws Exception {
         RpcClient client = transport.client(Target.topic(topic).withServer("java-a").withVersion("1.0"))
-                .withTimeout(Duration.ofSeconds(20));
-        Thread slowCaller = new Thread(() -> client.call(MessageContext.empty(), "sleep", Map.of("seconds", 4)));
-        slowCaller.start();
-        Thread.sleep(300);
-        long t0 = System.nanoTime();
-        assertThat(client.call(MessageContext.empty(), "echo", Map.of("value", 1)).asInt()).isEqualTo(1);
-        // The slow call still runs for seconds; the fast one must not have queued behind it.
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
-        slowCaller.join();
+                .withTimeout(WAIT);
+        // A marker of its own: a handler left running by another test cannot be mistaken for this one.
+        String marker = UUID.randomUUID().toString();
+        Hold slow = new Hold();
+        holds.put(marker, slow);
+        CompletableFuture<JsonNode> slowCall = CompletableFuture.supplyAsync(
+                () -> client.call(MessageContext.empty(), "hold", Map.of("marker", marker)));
+        try {
+            // Only once its handler runs on java-a is the slow call in the server's way; a fast call
+            // sent before that could simply overtake it.
+            assertThat(slow.started().await(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the slow call's handler started on java-a within %s", WAIT).isTrue();
+            // The slow handler cannot return before it is released below, so an answer here can only
+            // come from another handler thread; a server running one handler at a time lets this call
+            // time out instead.
+            JsonNode fast = client.withTimeout(Duration.ofSeconds(10)).call(MessageContext.empty(), "echo", Map.of("value", 1));
+            assertThat(fast.asInt()).isEqualTo(1);
+            assertThat(slowCall).as("the slow call, when the fast one was answered").isNotDone();
+        } finally {
+            slow.release().countDown();
+            holds.remove(marker);
+        }
+        assertThat(slowCall.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).asText()).isEqualTo("released");
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The caller's token and the broker password never reach a log line, on success or on any failure path. */
 class SecretsStayOutOfLogsTest {
@@ -45,11 +46,20 @@ class SecretsStayOutOfLogsTest {
                 assertThatThrownBy(() -> client.prepare(t -> t.withVersion("9.0")).call(ctx, "echo", Map.of()))
                         .isInstanceOf(RemoteException.class);
                 publishMalformed(topic + ".s");
+                // The server rejects it on its consumer thread, some time after the publish returned.
+                // Wait for that line while the server still consumes: closing the transport first could
+                // cancel the consumer before the message arrives, and the rejection path would never run.
+                // (CapturedLog copies a list that logging threads append to unsynchronised; a copy that
+                // races an append can throw, and the next poll simply reads again.)
+                await("the server to log the rejection of the malformed request on " + topic)
+                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                        .until(() -> log.lines().stream().anyMatch(l -> l.contains("Rejected a malformed request on Target(topic=" + topic)));
                 transport.notifier("volume.test", List.of(topic + "-notifications")).info(ctx, "volume.test", Map.of());
             }
             String badUrl = "rabbit://guest:" + PASSWORD + "@127.0.0.1:1/?rabbit_retry_interval=1&rabbit_retry_backoff=0&kombu_reconnect_delay=0";
             assertThatThrownBy(() -> Transport.open(TransportConfig.of(badUrl), 2)).hasMessageNotContaining(PASSWORD);
-            Thread.sleep(500);
+            // No wait needed here: the calls logged before their replies came back, the transport's close
+            // stopped its server and connections, and the failed open logged its attempts before throwing.
             String text = log.text();
             assertThat(text).contains("req-s").contains("Rejected a malformed request");
             assertThat(text).doesNotContain(TOKEN).doesNotContain(PASSWORD);

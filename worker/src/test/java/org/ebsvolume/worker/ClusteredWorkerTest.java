@@ -28,7 +28,7 @@ class ClusteredWorkerTest {
                 "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", extra.toString()), "--reset-db");
         try (CinderDb db = new CinderDb(); WorkerProcess worker = WorkerProcess.start(cp.cinderConf())) {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                    assertThat(cp.serviceState("cinder-volume", "hci-0001@EBS")).as(worker.output()).contains("up"));
+                    assertThat(cp.serviceStateFromCli("cinder-volume", "hci-0001@EBS")).as(worker.output()).contains("up"));
             List<Map<String, Object>> clusters = db.query("SELECT * FROM clusters WHERE name = 'c1@EBS' AND deleted = 0");
             assertThat(clusters).hasSize(1);
             assertThat(clusters.get(0)).containsEntry("binary", "cinder-volume");

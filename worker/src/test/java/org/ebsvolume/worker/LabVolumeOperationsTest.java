@@ -99,8 +99,8 @@ class LabVolumeOperationsTest {
 
     @BeforeAll
     void bootTheLabStartTheControlPlaneAndAWorkerInEachNode() {
-        // vdc holds the thick backend: thick snapshots take their origin's full size.
-        lab = Lab.withSettings(Map.of("EBS_LAB_DATA2_SIZE", "12G"));
+        // vdc (12G, lab.sh's default) holds the thick backend: thick snapshots take their origin's full size.
+        lab = Lab.fromEnvironment();
         boolean reuse = Boolean.getBoolean("ebs.lab.reuse");
         if (!reuse) {
             lab.clean();

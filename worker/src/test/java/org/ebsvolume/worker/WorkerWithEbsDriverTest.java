@@ -63,7 +63,7 @@ class WorkerWithEbsDriverTest {
                 listen.putArray("topics").add("notifications");
                 String listener = python.request(listen, Duration.ofSeconds(30)).path("listener_id").asText();
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                        assertThat(plane.serviceState("cinder-volume", "hci-0001@EBS")).as(worker.output()).contains("up"));
+                        assertThat(plane.serviceStateFromCli("cinder-volume", "hci-0001@EBS")).as(worker.output()).contains("up"));
                 // The scheduler must have our capacity before it will place a volume.
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                         assertThat(plane.cinder("get-pools", "--detail").requireSuccess().stdout()).containsPattern("free_capacity_gb\\s*\\|\\s*[1-9]"));

@@ -1,17 +1,16 @@
 package org.ebsvolume.worker.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdDiskState;
 import org.ebsvolume.drivers.drbd.DrbdHealth;
 import org.ebsvolume.drivers.drbd.DrbdResourceState;
 import org.ebsvolume.drivers.drbd.DrbdRole;
-import org.ebsvolume.drivers.drbd.DrbdStatusParser;
+import org.ebsvolume.worker.replication.ReplicationScenario.PowerCut;
+import org.ebsvolume.worker.replication.ReplicationScenario.WriterOnNodee;
 import org.ebsvolume.worker.testing.CinderDb;
 import org.ebsvolume.worker.testing.CliResult;
 import org.ebsvolume.worker.testing.ControlPlane;
-import org.ebsvolume.worker.testing.LabVolumes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,18 +19,25 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ebsvolume.worker.replication.ReplicationScenario.AUTOMATIC_FAILBACK_DONE;
+import static org.ebsvolume.worker.replication.ReplicationScenario.JSON;
+import static org.ebsvolume.worker.replication.ReplicationScenario.NODEC;
+import static org.ebsvolume.worker.replication.ReplicationScenario.NODED;
+import static org.ebsvolume.worker.replication.ReplicationScenario.OPERATION;
+import static org.ebsvolume.worker.replication.ReplicationScenario.SECRET;
+import static org.ebsvolume.worker.replication.ReplicationScenario.STARTING_PORT;
+import static org.ebsvolume.worker.replication.ReplicationScenario.VG;
+import static org.ebsvolume.worker.replication.ReplicationScenario.awaitFast;
+import static org.ebsvolume.worker.replication.ReplicationScenario.awaitTrue;
 
 /**
  * Replication on real kernels: two lab nodes ({@code nodec}, {@code noded}, DRBD 8.4.11, LVM
@@ -58,29 +64,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationLabTest {
 
-    private static final String NODEC = "nodec";
-    private static final String NODED = "noded";
-    /** The compute host: attaches over iSCSI and runs the writer. */
-    private static final String NODEE = "nodee";
-    private static final String VG = "cinder-volumes";
-    private static final String SECRET = "lab-replication-secret-0123456789";
-    private static final int STARTING_PORT = 7789;
     /**
      * {@code replication_mode} of both workers: {@code -Debs.lab.replicationMode=async|semi-sync|full-sync}
      * (default full-sync, DRBD protocol C). Under A and B a power cut may lose acknowledged writes:
      * the failover test then reports how many instead of requiring none.
      */
     private static final String MODE = System.getProperty("ebs.lab.replicationMode", "full-sync");
-    private static final String PROTOCOL = switch (MODE) {
-        case "async" -> "A";
-        case "semi-sync" -> "B";
-        case "full-sync" -> "C";
-        default -> throw new IllegalArgumentException("ebs.lab.replicationMode must be async, semi-sync or full-sync: " + MODE);
-    };
-    private static final Duration OPERATION = Duration.ofMinutes(4);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROTOCOL = ReplicationScenario.protocolOf("ebs.lab.replicationMode", MODE);
 
     private final ReplicationLab lab = new ReplicationLab();
+    private final ReplicationScenario scenario = new ReplicationScenario(lab, MODE);
+    // The scenario's control plane, database and addresses, under the short names the steps use.
     private ControlPlane cp;
     private CinderDb db;
     private String ipC;
@@ -92,115 +86,23 @@ class ReplicationLabTest {
 
     @BeforeAll
     void bootTwoNodesStartTheControlPlaneAndAWorkerOnEach() {
-        CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
-                "EBS_CINDER_SERVICE_DOWN_TIME", "10", "EBS_CINDER_REPORT_INTERVAL", "2",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf().toString()), "--reset-db"));
-        lab.lab(Duration.ofMinutes(15), "up", NODEC, NODED, NODEE).requireSuccess();
-        try {
-            cp = plane.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
-        }
-        db = cp.db();
-        ipC = lab.ip(NODEC);
-        ipD = lab.ip(NODED);
-        for (String node : List.of(NODEC, NODED)) {
-            lab.stopWorker(node);
-            // A reused node starts from empty storage too: the cinder DB was reset.
-            lab.exec(node, "bash", "-c", "for r in /etc/drbd.d/ebs-*.res; do [ -e \"$r\" ] || continue; n=${r##*/ebs-}; "
-                    + "drbdadm down \"${n%.res}\"; rm -f \"$r\"; done; vgremove -q -ff -y \"$1\" 2>/dev/null; true", "wipe", VG);
-            lab.execOk(node, "bash", "-c", "vgs \"$1\" >/dev/null 2>&1 || { pvcreate -q -y /dev/vdb && vgcreate -q \"$1\" /dev/vdb; }",
-                    "vg", VG);
-            lab.deployWorker(node);
-        }
-        // The compute host gives up on a dead portal after 5 s (open-iscsi's default is 120 s), so
-        // the writer stops at the power cut instead of hanging in the kernel.
-        lab.execOk(NODEE, "sed", "-i", "s/^node.session.timeo.replacement_timeout = .*/node.session.timeo.replacement_timeout = 5/",
-                "/etc/iscsi/iscsid.conf");
-        lab.writeConfig(NODEC, config(NODEC, ipC, NODED, ipD));
-        lab.writeConfig(NODED, config(NODED, ipD, NODEC, ipC));
-        lab.startWorker(NODEC);
-        lab.startWorker(NODED);
-        awaitServicesUp();
-        cp.cinder("type-create", "replicated").requireSuccess();
-        cp.cinder("type-key", "replicated", "set", "volume_backend_name=ebs-" + NODEC, "replication_enabled=<is> True").requireSuccess();
-    }
-
-    private String config(String node, String ip, String peer, String peerIp) {
-        return config(node, ip, peer, peerIp, "");
-    }
-
-    /** @param more lines added to the backend section */
-    private String config(String node, String ip, String peer, String peerIp, String more) {
-        return """
-                [DEFAULT]
-                host = %1$s
-                my_ip = %2$s
-                transport_url = rabbit://guest:guest@10.0.2.2:5672/
-                enabled_backends = ebs
-                report_interval = 2
-                service_down_time = 10
-                backend_stats_polling_interval = 10
-                debug = true
-                log_dir = %5$s
-                state_path = /var/lib/cinder
-                [database]
-                connection = mysql+pymysql://cinder:cinder@10.0.2.2:3306/cinder
-                [ebs]
-                volume_driver = cinder.volume.drivers.ebs.EBSDriver
-                volume_backend_name = ebs-%1$s
-                volume_group = %6$s
-                lvm_type = thin
-                target_helper = lioadm
-                target_ip_address = %2$s
-                backend_id = %1$s
-                backend_ip = %2$s
-                replication_mode = %9$s
-                replication_resync_rate = 100M
-                replication_starting_port = %7$d
-                replication_device = backend_id:%3$s,ip:%4$s,volume_group:%6$s,volume_backend_name:ebs-%3$s,secret:%8$s
-                """.formatted(node, ip, peer, peerIp, ReplicationLab.LOG_DIR, VG, STARTING_PORT, SECRET, MODE) + more;
-    }
-
-    private void awaitServicesUp() {
-        awaitTrue("both workers up with replication enabled", Duration.ofMinutes(5), () -> {
-            for (String node : List.of(NODEC, NODED)) {
-                if (!cp.serviceState("cinder-volume", node + "@ebs").map("up"::equals).orElse(false)) {
-                    return false;
-                }
-            }
-            String pools = cp.cinder("get-pools", "--detail").stdout();
-            return pools.contains("replication_enabled") && pools.contains(NODEC + "@ebs#ebs-" + NODEC)
-                    && pools.contains(NODED + "@ebs#ebs-" + NODED);
-        });
+        scenario.bootNodesAndStartTheControlPlane();
+        cp = scenario.cp();
+        db = scenario.db();
+        ipC = scenario.ipC();
+        ipD = scenario.ipD();
+        scenario.wipeStorageAndDeployWorkers();
+        scenario.writeConfigsAndStartWorkers("");
+        scenario.createReplicatedType();
     }
 
     /** A failed step prints both workers' logs as they were then: later steps overwrite the tail. */
     @RegisterExtension
-    final TestWatcher workerLogsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (lab != null) {
-                System.out.println("===== " + context.getDisplayName() + " failed: the workers' logs\n"
-                        + lab.workerLog(NODEC) + lab.workerLog(NODED));
-            }
-        }
-    };
+    final TestWatcher workerLogsOnFailure = ReplicationScenario.workerLogsOnFailure(lab);
 
     @AfterAll
     void stopWorkersAndCleanTheLab() {
-        if (db != null) {
-            db.close();
-        }
-        System.out.println("lab logs: " + lab.collectLogs("replication-" + java.time.LocalDateTime.now().withNano(0)
-                .toString().replace(':', '-'), cp, NODEC, NODED));
-        for (String node : List.of(NODEC, NODED)) {
-            System.out.println(lab.workerLog(node));
-            lab.stopWorker(node);
-        }
-        if (!Boolean.getBoolean("ebs.lab.keep")) {
-            lab.lab(Duration.ofMinutes(5), "clean");
-        }
+        scenario.stopWorkersAndCleanTheLab("replication");
     }
 
     @Test
@@ -216,7 +118,7 @@ class ReplicationLabTest {
     @Test
     @Order(2)
     void aReplicatedVolumeIsPrimaryOnNodecAndUpToDateOnBothNodes() throws Exception {
-        volumeId = createVolume("repl-1", 1);
+        volumeId = scenario.createVolume("repl-1", 1);
         Map<String, Object> row = db.single("SELECT host, replication_status, replication_driver_data FROM volumes WHERE id = ?", volumeId);
         assertThat(row.get("host")).isEqualTo(NODEC + "@ebs#ebs-" + NODEC);
         assertThat(row.get("replication_status")).isEqualTo("enabled");
@@ -262,7 +164,7 @@ class ReplicationLabTest {
     @Order(4)
     void extendGrowsBothSidesAndTheDrbdDevice() {
         cp.cinder("extend", volumeId, "2").requireSuccess();
-        awaitTrue("volume extended", OPERATION, () -> "available".equals(status(volumeId))
+        awaitTrue("volume extended", OPERATION, () -> "available".equals(scenario.status(volumeId))
                 && ((Number) db.single("SELECT size FROM volumes WHERE id = ?", volumeId).get("size")).intValue() == 2);
         for (String node : List.of(NODEC, NODED)) {
             long lvBytes = Long.parseLong(lab.execOk(node, "lvs", "--noheadings", "--units", "b", "--nosuffix", "-o", "lv_size",
@@ -279,22 +181,22 @@ class ReplicationLabTest {
     @Test
     @Order(5)
     void deleteLeavesNoLvResourceOrPortOnEitherNode() {
-        deleteVolume(volumeId);
-        assertNothingLeft(resource());
+        scenario.deleteVolume(volumeId);
+        scenario.assertNothingLeft(resource());
     }
 
     @Test
     @Order(6)
     void aCloneIsFullySyncedFromThePrimary() {
-        String source = createVolume("repl-src", 1);
-        String clone = createVolume("repl-clone", 1, "--source-volid", source);
-        awaitState(NODED, "volume-" + clone, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        String source = scenario.createVolume("repl-src", 1);
+        String clone = scenario.createVolume("repl-clone", 1, "--source-volid", source);
+        scenario.awaitState(NODED, "volume-" + clone, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         String log = lab.execOk(NODEC, "grep", "-a", "-c", "full sync from this node", ReplicationLab.LOG_DIR + "/ebs-volume.log");
         assertThat(Integer.parseInt(log.strip())).isGreaterThanOrEqualTo(1);
-        deleteVolume(clone);
-        deleteVolume(source);
-        assertNothingLeft("volume-" + clone);
-        assertNothingLeft("volume-" + source);
+        scenario.deleteVolume(clone);
+        scenario.deleteVolume(source);
+        scenario.assertNothingLeft("volume-" + clone);
+        scenario.assertNothingLeft("volume-" + source);
     }
 
     /**
@@ -307,9 +209,9 @@ class ReplicationLabTest {
     void retypeTurnsReplicationOffAndOnAndKeepsTheData() {
         cp.cinder("type-create", "plain").requireSuccess();
         cp.cinder("type-key", "plain", "set", "volume_backend_name=ebs-" + NODEC).requireSuccess();
-        String id = createVolume("repl-retype", 1);
+        String id = scenario.createVolume("repl-retype", 1);
         String res = "volume-" + id;
-        awaitState(NODED, res, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        scenario.awaitState(NODED, res, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         String lv = "/dev/" + VG + "/" + res;
         lab.execOk(NODEC, "bash", "-c", "dd if=/dev/urandom of=/dev/drbd\"$1\" bs=1M count=8 oflag=direct status=none",
                 "write", Integer.toString(minorOf(id)));
@@ -317,22 +219,22 @@ class ReplicationLabTest {
                 "/dev/drbd" + minorOf(id)).split(" ")[0];
 
         cp.cinder("retype", "--migration-policy", "never", id, "plain").requireSuccess();
-        awaitTrue("retyped to plain", OPERATION, () -> "available".equals(status(id)) && "plain".equals(typeName(id)));
+        awaitTrue("retyped to plain", OPERATION, () -> "available".equals(scenario.status(id)) && "plain".equals(typeName(id)));
         assertThat(db.single("SELECT replication_status, replication_driver_data FROM volumes WHERE id = ?", id))
                 .containsEntry("replication_status", "disabled").containsEntry("replication_driver_data", null);
-        assertNothingLeftOn(NODED, res);
+        scenario.assertNothingLeftOn(NODED, res);
         assertThat(lab.exec(NODEC, "test", "-e", "/etc/drbd.d/ebs-" + res + ".res").ok()).as("nodec resource file").isFalse();
         assertThat(lab.execOk(NODEC, "bash", "-c", "dd if=\"$1\" bs=1M count=8 iflag=direct status=none | sha256sum", "read", lv)
                 .split(" ")[0]).as("the data, now in the plain LV").isEqualTo(sum);
 
         cp.cinder("retype", "--migration-policy", "never", id, "replicated").requireSuccess();
-        awaitTrue("retyped to replicated", OPERATION, () -> "available".equals(status(id)) && "replicated".equals(typeName(id)));
+        awaitTrue("retyped to replicated", OPERATION, () -> "available".equals(scenario.status(id)) && "replicated".equals(typeName(id)));
         assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", id).get("replication_status")).isEqualTo("enabled");
-        awaitState(NODED, res, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        scenario.awaitState(NODED, res, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         assertThat(lab.execOk(NODED, "bash", "-c", "dd if=\"$1\" bs=1M count=8 iflag=direct status=none | sha256sum", "read", lv)
                 .split(" ")[0]).as("the data, sent to noded in full").isEqualTo(sum);
-        deleteVolume(id);
-        assertNothingLeft(res);
+        scenario.deleteVolume(id);
+        scenario.assertNothingLeft(res);
     }
 
     private String typeName(String volumeId) {
@@ -342,7 +244,7 @@ class ReplicationLabTest {
 
     private int minorOf(String volumeId) {
         try {
-            return drbdMinor(volumeId);
+            return scenario.drbdMinor(volumeId);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -353,150 +255,48 @@ class ReplicationLabTest {
     void anUnreachableBackupLeavesTheVolumeInErrorAndNothingBehind() {
         lab.stopWorker(NODED);
         String id = createVolumeExpecting("repl-nobackup", "error", Duration.ofMinutes(5));
-        assertNothingLeftOn(NODEC, "volume-" + id);
+        scenario.assertNothingLeftOn(NODEC, "volume-" + id);
         assertThat(lab.execOk(NODEC, "grep", "-a", "-c", "could not be replicated to " + NODED, ReplicationLab.LOG_DIR + "/ebs-volume.log").strip())
                 .isNotEqualTo("0");
         lab.startWorker(NODED);
-        awaitServicesUp();
+        scenario.awaitServicesUp();
         cp.cinder("delete", id).requireSuccess();
         awaitTrue("errored volume deleted", OPERATION, () -> db.query("SELECT id FROM volumes WHERE id = ? AND deleted = 0", id).isEmpty());
     }
 
-    /**
-     * Writes sequence-numbered 4 KiB blocks (block base+i holds "seq i"), each with
-     * O_DIRECT|O_DSYNC, and prints i once the write returned: every printed number is an
-     * acknowledged write. Stops at the first failed write.
-     */
-    private static final String WRITER = """
-            dev=$1 base=$2
-            i=1
-            while printf 'seq %010d\\n' "$i" | dd of="$dev" bs=4096 seek=$((base + i)) count=1 conv=sync oflag=direct,dsync status=none; do
-              echo "$i"
-              i=$((i + 1))
-            done
-            """;
     /** Power cuts of the repeated test: {@code -Debs.lab.powerCuts=10} for the report the issue asks for. */
     private static final int POWER_CUTS = Integer.getInteger("ebs.lab.powerCuts", 2);
-    /** What this lab accepts for one failover (TCG nodes); the 15 s target is reported, not asserted. */
-    private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(60);
 
     private String haVolume;
     /** The first power cut's writes: where, how many were acknowledged, which the backup had. */
     private PowerCut first;
 
-    /** One power cut of nodec while nodee writes to the volume through it. */
-    private record PowerCut(long base, double failoverSeconds, long acknowledged, List<Long> onBackup) {
-        long lost() {
-            return java.util.stream.LongStream.rangeClosed(1, acknowledged).filter(i -> !onBackup.contains(i)).count();
-        }
-    }
-
     /**
-     * nodec serves the volume: nodee attaches it through nodec and writes from block {@code base};
+     * nodec serves haVolume: nodee attaches it through nodec and writes from block {@code base};
      * nodec is power-cut (SIGKILL of its QEMU); noded must take over by itself; nodee attaches
-     * again (now through noded) and reads which acknowledged writes are there.
+     * again (now through noded) and reads which acknowledged writes are there, within the limits.
      */
     private PowerCut powerCutNodecWhileWriting(long base) throws Exception {
-        WriterOnNodee w = WriterOnNodee.start(this, base);
-        LabVolumes volumes = w.volumes();
-
-        long cut = System.nanoTime();
-        lab.lab(Duration.ofMinutes(1), "kill", NODEC).requireSuccess();
-        long ackedAtCut = w.acked().get();
-        awaitFast("volume failed over to noded", Duration.ofMinutes(3), () -> "failed-over".equals(
-                db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")));
-        double failoverSeconds = (System.nanoTime() - cut) / 1e9;
-        System.out.printf("FAILOVER: volume failed over %.1f s after the power cut (%d writes acknowledged at the cut)%n",
-                failoverSeconds, ackedAtCut);
-        // The backup's own account: what it saw and decided, with timestamps.
-        System.out.println(lab.exec(NODED, "bash", "-c", "grep -a -E 'Failover watch of|Failover of|DRBD health of' \"$1\" | tail -n 12",
-                "timeline", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout());
-        awaitTrue("nodec@ebs up again (served by noded)", Duration.ofMinutes(1),
-                () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
-        assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
-
-        long acknowledged = w.endAfterNodecDied();
-        LabVolumes.Attachment again = volumes.attach(haVolume);
-        assertThat(again.portal()).startsWith(ipD + ":");
-        String device2 = volumes.login(again);
-        List<Long> found = sequenceNumbers(device2, base, acknowledged);
-        volumes.complete(again);
-        volumes.logout(again);
-        cp.cinder("attachment-delete", again.id()).requireSuccess();
-        volumes.awaitVolumeStatus(haVolume, "available");
-
-        PowerCut r = new PowerCut(base, failoverSeconds, acknowledged, found);
-        System.out.printf("FAILOVER (mode %s, protocol %s): %d of %d acknowledged writes missing on the backup%n", MODE, PROTOCOL,
-                r.lost(), acknowledged);
-        if (PROTOCOL.equals("C")) {
-            assertThat(r.lost()).as("acknowledged writes missing on the backup (protocol C)").isZero();
-        }
-        assertThat(Duration.ofMillis((long) (failoverSeconds * 1000))).isLessThan(FAILOVER_LIMIT);
-        return r;
-    }
-
-    /**
-     * nodee attached to the volume through nodec, running {@link #WRITER} from block {@code base};
-     * {@code acked} follows the last acknowledged write.
-     */
-    private record WriterOnNodee(ReplicationLabTest t, LabVolumes volumes, LabVolumes.Attachment attachment, Process writer,
-                                 java.util.concurrent.atomic.AtomicLong acked, Thread reader) {
-
-        static WriterOnNodee start(ReplicationLabTest t, long base) {
-            LabVolumes volumes = t.computeHost();
-            LabVolumes.Attachment a = volumes.attach(t.haVolume);
-            assertThat(a.portal()).startsWith(t.ipC + ":");
-            String device = volumes.login(a);
-            volumes.complete(a);
-            Process writer = t.lab.spawn(NODEE, "bash", "-c", WRITER, "writer", device, Long.toString(base));
-            java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
-            Thread reader = new Thread(() -> {
-                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        if (line.strip().matches("[0-9]+")) {
-                            acked.set(Long.parseLong(line.strip()));
-                        }
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the writer ended
-                }
-            });
-            reader.start();
-            awaitTrue("the writer acknowledged 50 writes", OPERATION, () -> acked.get() >= 50);
-            return new WriterOnNodee(t, volumes, a, writer, acked, reader);
-        }
-
-        /**
-         * nodec is dead: the writer ends (its session fails), and Nova's part is done: the dead
-         * host's session goes and the attachment is deleted. Returns the last acknowledged write.
-         */
-        long endAfterNodecDied() throws InterruptedException {
-            writer.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
-            writer.destroyForcibly();
-            reader.join(10_000);
-            t.cp.cinder("attachment-delete", attachment.id()).requireSuccess();
-            t.lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", attachment.iqn(), "-p", attachment.portal(), "--logout");
-            t.lab.exec(NODEE, "iscsiadm", "-m", "node", "-T", attachment.iqn(), "-p", attachment.portal(), "--op", "delete");
-            volumes.awaitVolumeStatus(t.haVolume, "available");
-            return acked.get();
-        }
+        PowerCut cut = scenario.cutNodecsPowerWhileWriting(haVolume, base);
+        scenario.assertWithinTheLimits(cut);
+        return cut;
     }
 
     /** nodec boots again and rejoins as Secondary; then failback and thaw through the CLI. */
     private void restartNodec() {
         lab.lab(Duration.ofMinutes(10), "start", NODEC).requireSuccess();
         lab.startWorker(NODEC);
-        DrbdResourceState c = awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.SECONDARY
+        DrbdResourceState c = scenario.awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.SECONDARY
                 && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         assertThat(c.onlyPeer().orElseThrow().role()).isEqualTo(DrbdRole.PRIMARY);
     }
 
     private void failBackAndThaw() {
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
-        awaitTrue("nodec@ebs failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
-        awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        awaitTrue("nodec@ebs failed back", OPERATION, () -> "enabled".equals(scenario.serviceRow(NODEC).get("replication_status")));
+        scenario.awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         cp.cinder("thaw-host", NODEC + "@ebs").requireSuccess();
-        awaitTrue("nodec@ebs thawed", OPERATION, () -> "".equals(serviceRow(NODEC).get("disabled_reason")));
+        awaitTrue("nodec@ebs thawed", OPERATION, () -> "".equals(scenario.serviceRow(NODEC).get("disabled_reason")));
         awaitTrue("nodec@ebs up (served by nodec)", Duration.ofMinutes(1),
                 () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
     }
@@ -504,10 +304,10 @@ class ReplicationLabTest {
     @Test
     @Order(9)
     void aPowerCutPrimaryIsTakenOverByTheBackupWithEveryAcknowledgedWrite() throws Exception {
-        haVolume = createVolume("repl-ha", 1);
-        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        haVolume = scenario.createVolume("repl-ha", 1);
+        scenario.awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         first = powerCutNodecWhileWriting(0);
-        Map<String, Object> service = serviceRow(NODEC);
+        Map<String, Object> service = scenario.serviceRow(NODEC);
         assertThat(service.get("replication_status")).isEqualTo("failed-over");
         assertThat(service.get("active_backend_id")).isEqualTo(NODED);
         assertThat(String.valueOf(service.get("frozen"))).isIn("1", "true");
@@ -524,7 +324,7 @@ class ReplicationLabTest {
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
         awaitTrue("nodec's worker says it does not serve its identity", Duration.ofMinutes(2), () -> lab.exec(NODEC, "grep", "-a", "-c",
                 "This host does not serve it", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
-        Map<String, Object> service = serviceRow(NODEC);
+        Map<String, Object> service = scenario.serviceRow(NODEC);
         assertThat(service.get("replication_status")).isEqualTo("failed-over");
         assertThat(service.get("active_backend_id")).isEqualTo(NODED);
     }
@@ -533,19 +333,19 @@ class ReplicationLabTest {
     @Order(11)
     void failbackThroughTheCliHandsTheVolumesBackToTheOldPrimaryWithTheirData() {
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
-        awaitTrue("nodec@ebs failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
-        Map<String, Object> service = serviceRow(NODEC);
+        awaitTrue("nodec@ebs failed back", OPERATION, () -> "enabled".equals(scenario.serviceRow(NODEC).get("replication_status")));
+        Map<String, Object> service = scenario.serviceRow(NODEC);
         assertThat(service.get("active_backend_id")).isEqualTo("");
         // still frozen (the automatic failover froze it): disabled with reason 'frozen', as Cinder's failback leaves it
         assertThat(String.valueOf(service.get("disabled"))).isIn("1", "true");
         assertThat(service.get("disabled_reason")).isEqualTo("frozen");
         assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")).isEqualTo("enabled");
-        awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        scenario.awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Secondary");
 
         cp.cinder("thaw-host", NODEC + "@ebs").requireSuccess();
-        awaitTrue("nodec@ebs thawed", OPERATION, () -> "".equals(serviceRow(NODEC).get("disabled_reason")));
-        service = serviceRow(NODEC);
+        awaitTrue("nodec@ebs thawed", OPERATION, () -> "".equals(scenario.serviceRow(NODEC).get("disabled_reason")));
+        service = scenario.serviceRow(NODEC);
         assertThat(String.valueOf(service.get("frozen"))).isIn("0", "false");
         assertThat(String.valueOf(service.get("disabled"))).isIn("0", "false");
         awaitTrue("nodec@ebs up (served by nodec)", Duration.ofMinutes(1),
@@ -557,20 +357,7 @@ class ReplicationLabTest {
 
     /** Attached through nodec again, the volume holds every write of {@code cut} that the backup had. */
     private void assertTheBackupsWritesAreOnNodec(PowerCut cut) {
-        assertHoldsTheWritesTheBackupHad(haVolume, ipC, cut);
-    }
-
-    /** Attached on nodee through {@code portalIp}, {@code volume} holds every write of {@code cut} that the backup had. */
-    private void assertHoldsTheWritesTheBackupHad(String volume, String portalIp, PowerCut cut) {
-        LabVolumes volumes = computeHost();
-        LabVolumes.Attachment a = volumes.attach(volume);
-        assertThat(a.portal()).startsWith(portalIp + ":");
-        String device = volumes.login(a);
-        assertThat(sequenceNumbers(device, cut.base(), cut.acknowledged())).containsAll(cut.onBackup());
-        volumes.complete(a);
-        volumes.logout(a);
-        cp.cinder("attachment-delete", a.id()).requireSuccess();
-        volumes.awaitVolumeStatus(volume, "available");
+        scenario.assertHoldsTheWritesTheBackupHad(haVolume, ipC, cut);
     }
 
     @Test
@@ -579,7 +366,7 @@ class ReplicationLabTest {
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "no-such-backend").requireSuccess();
         awaitTrue("the worker refused the target", OPERATION, () -> lab.exec(NODEC, "grep", "-a", "-c", "InvalidReplicationTarget",
                 ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip().matches("[1-9][0-9]*"));
-        awaitTrue("replication_status back to enabled", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
+        awaitTrue("replication_status back to enabled", OPERATION, () -> "enabled".equals(scenario.serviceRow(NODEC).get("replication_status")));
         assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
     }
 
@@ -594,50 +381,49 @@ class ReplicationLabTest {
         }
 
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", NODED).requireSuccess();
-        awaitTrue("nodec@ebs failed over by hand", OPERATION, () -> "failed-over".equals(serviceRow(NODEC).get("replication_status")));
-        Map<String, Object> service = serviceRow(NODEC);
+        awaitTrue("nodec@ebs failed over by hand", OPERATION, () -> "failed-over".equals(scenario.serviceRow(NODEC).get("replication_status")));
+        Map<String, Object> service = scenario.serviceRow(NODEC);
         assertThat(service.get("active_backend_id")).isEqualTo(NODED);
         assertThat(String.valueOf(service.get("disabled"))).isIn("1", "true");
         assertThat(service.get("disabled_reason")).isEqualTo("failed-over");
         assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
                 .isEqualTo("failed-over");
-        awaitState(NODED, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY);
+        scenario.awaitState(NODED, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY);
         assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Secondary");
         awaitTrue("nodec@ebs up (served by noded)", Duration.ofMinutes(1),
                 () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
 
         cp.cinder("freeze-host", NODEC + "@ebs").requireSuccess();
-        awaitTrue("frozen", OPERATION, () -> "frozen".equals(serviceRow(NODEC).get("disabled_reason")));
-        assertThat(String.valueOf(serviceRow(NODEC).get("frozen"))).isIn("1", "true");
+        awaitTrue("frozen", OPERATION, () -> "frozen".equals(scenario.serviceRow(NODEC).get("disabled_reason")));
+        assertThat(String.valueOf(scenario.serviceRow(NODEC).get("frozen"))).isIn("1", "true");
         CliResult refused = cp.cinder("delete", haVolume);
         assertThat(refused.stdout() + refused.stderr()).containsIgnoringCase("frozen");
         cp.cinder("thaw-host", NODEC + "@ebs").requireSuccess();
-        awaitTrue("thawed", OPERATION, () -> "".equals(serviceRow(NODEC).get("disabled_reason")));
+        awaitTrue("thawed", OPERATION, () -> "".equals(scenario.serviceRow(NODEC).get("disabled_reason")));
 
         // The snapshot survived the failover: noded makes a volume from its own copy of it.
         assertThat(db.single("SELECT status FROM snapshots WHERE id = ?", snapshot).get("status")).isEqualTo("available");
-        String fromSnapshot = createVolume("repl-from-snap", 1, "--snapshot-id", snapshot);
+        String fromSnapshot = scenario.createVolume("repl-from-snap", 1, "--snapshot-id", snapshot);
         assertThat(db.single("SELECT host FROM volumes WHERE id = ?", fromSnapshot).get("host")).isEqualTo(NODEC + "@ebs#ebs-" + NODEC);
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + fromSnapshot)).startsWith("Primary");
-        assertHoldsTheWritesTheBackupHad(fromSnapshot, ipD, first);
-        awaitState(NODEC, "volume-" + fromSnapshot, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        scenario.assertHoldsTheWritesTheBackupHad(fromSnapshot, ipD, first);
+        scenario.awaitState(NODEC, "volume-" + fromSnapshot, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
 
         cp.cinder("failover-host", NODEC + "@ebs", "--backend_id", "default").requireSuccess();
-        awaitTrue("failed back", OPERATION, () -> "enabled".equals(serviceRow(NODEC).get("replication_status")));
-        awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY);
-        assertThat(serviceRow(NODEC).get("active_backend_id")).isEqualTo("");
+        awaitTrue("failed back", OPERATION, () -> "enabled".equals(scenario.serviceRow(NODEC).get("replication_status")));
+        scenario.awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY);
+        assertThat(scenario.serviceRow(NODEC).get("active_backend_id")).isEqualTo("");
 
         // The volume made on the identity while noded served it went back with the others.
-        awaitState(NODEC, "volume-" + fromSnapshot, s -> s.role() == DrbdRole.PRIMARY);
+        scenario.awaitState(NODEC, "volume-" + fromSnapshot, s -> s.role() == DrbdRole.PRIMARY);
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + fromSnapshot)).startsWith("Secondary");
         assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", fromSnapshot).get("replication_status"))
                 .isEqualTo("enabled");
-        assertHoldsTheWritesTheBackupHad(fromSnapshot, ipC, first);
-        int port = JSON.readTree((String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", fromSnapshot)
-                .get("replication_driver_data")).path("port").asInt();
-        deleteVolume(fromSnapshot);
-        assertNothingLeftOn(NODEC, "volume-" + fromSnapshot, port);
-        assertNothingLeftOn(NODED, "volume-" + fromSnapshot, port);
+        scenario.assertHoldsTheWritesTheBackupHad(fromSnapshot, ipC, first);
+        int port = scenario.drbdPort(fromSnapshot);
+        scenario.deleteVolume(fromSnapshot);
+        scenario.assertNothingLeftOn(NODEC, "volume-" + fromSnapshot, port);
+        scenario.assertNothingLeftOn(NODED, "volume-" + fromSnapshot, port);
 
         // Deleting the snapshot removes it from both nodes.
         cp.cinder("snapshot-delete", snapshot).requireSuccess();
@@ -666,24 +452,27 @@ class ReplicationLabTest {
     @Order(14)
     void cuttingOnlyTheReplicationLinkPromotesNothingAndTheWitnessHoldsTheOutdatedMark() throws Exception {
         // noded still reaches the control plane (eth0); only the private network (DRBD) is cut.
+        long logMark = scenario.logLines(NODED);
         lab.execOk(NODED, "ip", "link", "set", "eth1", "down");
         try {
             awaitTrue("nodec marks the backup's copy outdated", OPERATION, () -> String.valueOf(db.single(
                     "SELECT replication_extended_status FROM volumes WHERE id = ?", haVolume).get("replication_extended_status"))
                     .startsWith("outdated-peer"));
-            Thread.sleep(3 * 10_000L);   // three service_down_times: long enough for any take-over to happen
+            // noded's watch saw the link down and decided, run after run, not to take over: the
+            // decision itself, not a guess at how long it might take to come.
+            scenario.awaitWatchDecisions(NODED, logMark, "the primary's heartbeat is fresh: a link problem, not a dead primary");
             assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).as("noded never promotes").startsWith("Secondary");
             assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
             assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
                     .isEqualTo("enabled");
-            assertThat(serviceRow(NODEC).get("replication_status")).isEqualTo("enabled");
+            assertThat(scenario.serviceRow(NODEC).get("replication_status")).isEqualTo("enabled");
             // nodec keeps accepting writes: its I/O is not suspended (the witness holds the mark).
-            lab.execOk(NODEC, "dd", "if=/dev/urandom", "of=/dev/drbd" + drbdMinor(haVolume), "bs=4096", "count=16",
+            lab.execOk(NODEC, "dd", "if=/dev/urandom", "of=/dev/drbd" + scenario.drbdMinor(haVolume), "bs=4096", "count=16",
                     "seek=100000", "oflag=direct", "status=none");
         } finally {
             lab.execOk(NODED, "ip", "link", "set", "eth1", "up");
         }
-        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        scenario.awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         awaitTrue("the outdated mark is cleared once in sync", OPERATION, () -> db.single(
                 "SELECT replication_extended_status FROM volumes WHERE id = ?", haVolume).get("replication_extended_status") == null);
     }
@@ -697,9 +486,12 @@ class ReplicationLabTest {
                 + "ip rule add to 10.0.2.2 ipproto 6 dport 5672 prohibit && ip link set eth1 down"};
         String[] heal = {"bash", "-c", "ip link set eth1 up; ip rule del to 10.0.2.2 ipproto 6 dport 3306 prohibit; "
                 + "ip rule del to 10.0.2.2 ipproto 6 dport 5672 prohibit; true"};
+        long logMark = scenario.logLines(NODED);
         lab.execOk(NODED, cut);
         try {
-            Thread.sleep(3 * 10_000L);
+            // From noded the primary looks dead (link down, no heartbeat it can read): its watch
+            // must keep deciding, run after run, that it cannot promote without the witness.
+            scenario.awaitWatchDecisions(NODED, logMark, "this host cannot reach the witness (Cinder's database): never promote blind");
             assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).as("noded never promotes blind").startsWith("Secondary");
             assertThat(lab.execOk(NODEC, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
             assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
@@ -709,7 +501,7 @@ class ReplicationLabTest {
         } finally {
             lab.execOk(NODED, heal);
         }
-        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        scenario.awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
         awaitTrue("noded@ebs up again", Duration.ofMinutes(2),
                 () -> cp.serviceState("cinder-volume", NODED + "@ebs").map("up"::equals).orElse(false));
     }
@@ -726,11 +518,10 @@ class ReplicationLabTest {
     @Test
     @Order(16)
     void aPrimaryCutOffFromItsBackupAndTheWitnessFreezesAndEveryAcknowledgedWriteIsOnTheBackup() throws Exception {
-        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
-        int port = JSON.readTree((String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", haVolume)
-                .get("replication_driver_data")).path("port").asInt();
+        scenario.awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        int port = scenario.drbdPort(haVolume);
         long base = 120_000L;
-        WriterOnNodee w = WriterOnNodee.start(this, base);
+        WriterOnNodee w = scenario.startWriterThroughNodec(haVolume, base);
         java.util.concurrent.atomic.AtomicLong acked = w.acked();
 
         String drbdRules = "ip rule add to \"$1\" ipproto 6 dport \"$2\" prohibit && ip rule add to \"$1\" ipproto 6 sport \"$2\" prohibit";
@@ -744,10 +535,12 @@ class ReplicationLabTest {
                 db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status")));
         double takeOver = (System.nanoTime() - cut) / 1e9;
         assertThat(lab.execOk(NODED, "drbdadm", "role", "volume-" + haVolume)).startsWith("Primary");
-        // Whatever nodec could still acknowledge, it has by now.
-        Thread.sleep(15_000);
-        long acknowledged = acked.get();
-        List<Long> onBackup = sequenceNumbers(NODED, "/dev/drbd" + drbdMinor(haVolume), base, acknowledged);
+        // nodec's I/O is frozen once its fence-peer handler asked and got no answer: from then on
+        // it acknowledges nothing, so the writer's count, once it has settled, is final.
+        awaitFast("nodec's fence-peer question is waiting for the witness (its I/O frozen)", OPERATION, () -> !"0".equals(
+                lab.exec(NODEC, "grep", "-a", "-c", "the witness cannot be asked", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout().strip()));
+        long acknowledged = awaitSettled(acked);
+        List<Long> onBackup = scenario.sequenceNumbers(NODED, "/dev/drbd" + scenario.drbdMinor(haVolume), base, acknowledged);
         long lost = java.util.stream.LongStream.rangeClosed(1, acknowledged).filter(i -> !onBackup.contains(i)).count();
         System.out.printf("ISOLATED PRIMARY: taken over %.1f s after the cut; %d writes acknowledged at the cut, %d in all;"
                 + " %d of them missing on the backup%n", takeOver, ackedAtCut, acknowledged, lost);
@@ -786,21 +579,12 @@ class ReplicationLabTest {
     @Test
     @Order(17)
     void repeatedPowerCutsEachFailOverWithinTheLimitAndFailBackAutomatically() throws Exception {
-        lab.writeConfig(NODED, config(NODED, ipD, NODEC, ipC, "replication_auto_failback = true\n"));
+        lab.writeConfig(NODED, scenario.config(NODED, "replication_auto_failback = true\n"));
         lab.startWorker(NODED);
-        awaitServicesUp();
-        // Made side by side: the worker serves them in parallel, as it would a burst of creates.
-        List<String> extra = new java.util.ArrayList<>();
-        for (int i = 0; i < EXTRA_VOLUMES; i++) {
-            extra.add(create("repl-extra-" + i, 1));
-        }
-        for (String id : extra) {
-            awaitAvailable(id, "repl-extra");
-        }
-        for (String id : extra) {
-            awaitState(NODED, "volume-" + id, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
-        }
-        awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
+        scenario.awaitServicesUp();
+        List<String> extra = scenario.createSideBySide("repl-extra",
+                java.util.stream.IntStream.range(0, EXTRA_VOLUMES).mapToObj(i -> "repl-extra-" + i).toList(), 1);
+        scenario.awaitState(NODED, "volume-" + haVolume, s -> DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
 
         List<PowerCut> cuts = new java.util.ArrayList<>();
         cuts.add(first);
@@ -811,24 +595,9 @@ class ReplicationLabTest {
             // Not restartNodec(): its check that noded is still Primary would race the failback.
             lab.lab(Duration.ofMinutes(10), "start", NODEC).requireSuccess();
             lab.startWorker(NODEC);
-            awaitTrue("nodec@ebs failed back and thawed by noded itself", Duration.ofMinutes(6), () -> {
-                Map<String, Object> service = serviceRow(NODEC);
-                return "enabled".equals(service.get("replication_status")) && "".equals(service.get("active_backend_id"))
-                        && String.valueOf(service.get("frozen")).matches("0|false")
-                        && String.valueOf(service.get("disabled")).matches("0|false");
-            });
-            assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", haVolume).get("replication_status"))
-                    .isEqualTo("enabled");
-            for (String id : extra) {
-                assertThat(db.single("SELECT replication_status FROM volumes WHERE id = ?", id).get("replication_status"))
-                        .as("extra volume handed back").isEqualTo("enabled");
-            }
-            awaitState(NODEC, "volume-" + haVolume, s -> s.role() == DrbdRole.PRIMARY && DrbdHealth.of(s).kind() == DrbdHealth.Kind.UP_TO_DATE);
-            awaitTrue("nodec@ebs up (served by nodec)", Duration.ofMinutes(1),
-                    () -> cp.serviceState("cinder-volume", NODEC + "@ebs").map("up"::equals).orElse(false));
-            assertTheBackupsWritesAreOnNodec(cut);
+            scenario.awaitAutomaticFailback(haVolume, extra, cut);
         }
-        assertThat(lab.execOk(NODED, "grep", "-a", "-c", "Automatic failback of " + NODEC + "@ebs: failed back and thawed",
+        assertThat(lab.execOk(NODED, "grep", "-a", "-c", AUTOMATIC_FAILBACK_DONE,
                 ReplicationLab.LOG_DIR + "/ebs-volume.log").strip()).isEqualTo(Integer.toString(POWER_CUTS - 1));
         double[] seconds = cuts.stream().mapToDouble(PowerCut::failoverSeconds).sorted().toArray();
         System.out.printf("FAILOVER REPORT (mode %s, %d power cuts): min %.1f s, median %.1f s, max %.1f s; acknowledged writes"
@@ -839,39 +608,27 @@ class ReplicationLabTest {
                 + lab.exec(NODED, "grep", "-a", "-o", "Failover of " + NODEC + "@ebs done: [0-9]* volume(s) promoted and served by this"
                 + " host as [a-z]* ([0-9]* ms", ReplicationLab.LOG_DIR + "/ebs-volume.log").stdout());
         for (String id : extra) {
-            deleteVolume(id);
+            scenario.deleteVolume(id);
         }
         assertThat(cuts).hasSize(Math.max(1, POWER_CUTS));
     }
 
+    /** The counter once two reads a second apart agree: the writer's last acknowledgements have arrived. */
+    private static long awaitSettled(java.util.concurrent.atomic.AtomicLong counter) throws InterruptedException {
+        long last = counter.get();
+        for (int i = 0; i < 120; i++) {
+            Thread.sleep(1000);
+            long now = counter.get();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("the writer kept acknowledging writes for 2 minutes after nodec's I/O should have frozen");
+    }
+
     /** Volumes beside haVolume during the repeated power cuts. */
     private static final int EXTRA_VOLUMES = 4;
-
-    private int drbdMinor(String volumeId) throws Exception {
-        String data = (String) db.single("SELECT replication_driver_data FROM volumes WHERE id = ?", volumeId).get("replication_driver_data");
-        return JSON.readTree(data).path("minor").asInt();
-    }
-
-    private Map<String, Object> serviceRow(String node) {
-        return db.single("SELECT replication_status, active_backend_id, frozen, disabled, disabled_reason FROM services "
-                + "WHERE host = ? AND `binary` = 'cinder-volume' AND deleted = 0", node + "@ebs");
-    }
-
-    private LabVolumes computeHost() {
-        return new LabVolumes(org.ebsvolume.worker.testing.Lab.withSettings(lab.settings()), cp, db, NODEE,
-                () -> lab.workerLog(NODEC) + lab.workerLog(NODED));
-    }
-
-    /** The sequence numbers found in blocks base+1..base+n of the device, read on nodee, in block order. */
-    private List<Long> sequenceNumbers(String device, long base, long n) {
-        return sequenceNumbers(NODEE, device, base, n);
-    }
-
-    private List<Long> sequenceNumbers(String node, String device, long base, long n) {
-        String out = lab.exec(node, "bash", "-c", "dd if=\"$1\" bs=4096 skip=$(($3 + 1)) count=\"$2\" iflag=direct status=none"
-                + " | tr -d '\\000'", "read", device, Long.toString(n), Long.toString(base)).requireSuccess().stdout();
-        return out.lines().filter(l -> l.startsWith("seq ")).map(l -> Long.parseLong(l.substring(4).strip())).toList();
-    }
 
     // ------------------------------------------------------------------------------------------
 
@@ -879,130 +636,13 @@ class ReplicationLabTest {
         return "volume-" + volumeId;
     }
 
-    private String createVolume(String name, int sizeGb, String... more) {
-        String id = create(name, sizeGb, more);
-        awaitAvailable(id, name);
-        return id;
-    }
-
-    private void awaitAvailable(String id, String name) {
-        awaitTrue("volume " + name + " (" + id + ") available", OPERATION, () -> {
-            String s = status(id);
-            if ("error".equals(s)) {
-                throw new AssertionError("volume " + name + " went to error\n" + lab.workerLog(NODEC) + lab.workerLog(NODED));
-            }
-            return "available".equals(s);
-        });
-    }
-
     private String createVolumeExpecting(String name, String expected, Duration timeout) {
-        String id = create(name, 1);
-        awaitTrue("volume " + name + " " + expected, timeout, () -> expected.equals(status(id)));
+        String id = scenario.create(name, 1);
+        awaitTrue("volume " + name + " " + expected, timeout, () -> expected.equals(scenario.status(id)));
         return id;
-    }
-
-    private String create(String name, int sizeGb, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("create", "--volume-type", "replicated", "--name", name));
-        args.addAll(List.of(more));
-        args.add(Integer.toString(sizeGb));
-        CliResult r = cp.cinder(args.toArray(String[]::new)).requireSuccess();
-        return r.stdoutLines().stream().filter(l -> l.matches("\\|\\s+id\\s+\\|.*")).findFirst()
-                .map(l -> l.split("\\|")[2].strip()).orElseThrow(() -> new AssertionError("no id in\n" + r.describe()));
-    }
-
-    private void deleteVolume(String id) {
-        cp.cinder("delete", id).requireSuccess();
-        awaitTrue("volume " + id + " deleted", OPERATION, () -> {
-            if ("error_deleting".equals(status(id))) {
-                throw new AssertionError("delete failed\n" + lab.workerLog(NODEC) + lab.workerLog(NODED));
-            }
-            return db.query("SELECT id FROM volumes WHERE id = ? AND deleted = 0", id).isEmpty();
-        });
-    }
-
-    private String status(String id) {
-        List<Map<String, Object>> rows = db.query("SELECT status FROM volumes WHERE id = ?", id);
-        return rows.isEmpty() ? null : (String) rows.get(0).get("status");
-    }
-
-    private void assertNothingLeft(String res) {
-        assertNothingLeftOn(NODEC, res);
-        assertNothingLeftOn(NODED, res);
-    }
-
-    private void assertNothingLeftOn(String node, String res) {
-        assertNothingLeftOn(node, res, STARTING_PORT);
-    }
-
-    private void assertNothingLeftOn(String node, String res, int port) {
-        assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).as(node + " LVs").doesNotContain(res);
-        assertThat(lab.exec(node, "test", "-e", "/etc/drbd.d/ebs-" + res + ".res").ok()).as(node + " resource file").isFalse();
-        assertThat(lab.exec(node, "drbdsetup", "events2", "--now", res).stdout()).as(node + " kernel resource").doesNotContain(res);
-        // A closed connection lingers in TIME-WAIT for a minute: only a listener or a live connection is a leftover.
-        String sockets = lab.execOk(node, "ss", "-Htan").lines().filter(l -> !l.startsWith("TIME-WAIT"))
-                .collect(java.util.stream.Collectors.joining("\n"));
-        assertThat(sockets).as(node + " DRBD port").doesNotContain(":" + port + " ");
     }
 
     private DrbdResourceState awaitState(String node, Predicate<DrbdResourceState> done) {
-        return awaitState(node, resource(), done);
-    }
-
-    private DrbdResourceState awaitState(String node, String res, Predicate<DrbdResourceState> done) {
-        DrbdResourceState[] last = new DrbdResourceState[1];
-        String[] raw = new String[1];
-        try {
-            awaitTrue(node + " " + res + " state", OPERATION, () -> {
-                CliResult r = lab.exec(node, "drbdadm", "status", res);
-                raw[0] = r.stdout() + r.stderr();
-                if (!r.ok()) {
-                    return false;
-                }
-                last[0] = DrbdStatusParser.parse(r.stdout()).get(res);
-                return last[0] != null && done.test(last[0]);
-            });
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nlast drbdadm status on " + node + ":\n" + raw[0], e);
-        }
-        System.out.println(node + "$ drbdadm status " + res + "\n" + raw[0]);
-        return last[0];
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    /** As {@link #awaitTrue}, polling every 250 ms: for what is timed. */
-    private static void awaitFast(String what, Duration timeout, Check check) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    private static void awaitTrue(String what, Duration timeout, Check check) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception lastError = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (AssertionError e) {
-                throw e;
-            } catch (Exception e) {
-                lastError = e;
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what, lastError);
+        return scenario.awaitState(node, resource(), done);
     }
 }

@@ -64,6 +64,8 @@ public final class ControlPlane {
 
     private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     private final Path repoRoot;
     private final Map<String, String> env;
@@ -237,13 +239,72 @@ public final class ControlPlane {
      * The state ({@code up}/{@code down}) the API reports for a service, as
      * {@code openstack volume service list} shows it, or empty when it has no such service.
      */
-    public Optional<String> serviceState(String binary, String host) {
+    public Optional<String> serviceStateFromCli(String binary, String host) {
         for (JsonNode service : openstackJson("volume", "service", "list", "--service", binary, "--host", host)) {
             if (host.equals(service.path("Host").asText()) && binary.equals(service.path("Binary").asText())) {
                 return Optional.of(service.path("State").asText());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The state ({@code up}/{@code down}) cinder-api reports for a service ({@code GET
+     * os-services}, the call behind {@code openstack volume service list}), or empty when it has
+     * no such service. For polling: one CLI call costs seconds of this host's CPU, which the
+     * lab's emulated nodes share; {@link #serviceStateFromCli} is the same answer through the CLI.
+     */
+    public Optional<String> serviceState(String binary, String host) {
+        JsonNode services = apiGet("os-services?binary=" + encode(binary) + "&host=" + encode(host)).path("services");
+        for (JsonNode service : services) {
+            if (host.equals(service.path("host").asText()) && binary.equals(service.path("binary").asText())) {
+                return Optional.of(service.path("state").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The scheduler's pools as cinder-api reports them ({@code GET scheduler-stats/get_pools?detail=True},
+     * the call behind {@code cinder get-pools --detail}): pool name to its capabilities. For polling,
+     * as {@link #serviceState}.
+     */
+    public Map<String, JsonNode> pools() {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (JsonNode pool : apiGet("scheduler-stats/get_pools?detail=True").path("pools")) {
+            out.put(pool.path("name").asText(), pool.path("capabilities"));
+        }
+        return out;
+    }
+
+    /**
+     * GET {@code path} (below {@code /v3/<project>/}) from cinder-api with the noauth token and
+     * microversion the CLIs send; the answer must be 200 and JSON.
+     */
+    public JsonNode apiGet(String path) {
+        String url = endpoint() + "/" + projectId() + "/" + path;
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("X-Auth-Token", setting(env, "EBS_CINDER_USER_ID", "admin") + ":" + projectId())
+                .header("OpenStack-API-Version", "volume " + setting(env, "EBS_CINDER_API_VERSION", "3.70"))
+                .header("Accept", "application/json")
+                .GET().build();
+        try {
+            java.net.http.HttpResponse<String> response = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + url + ": HTTP " + response.statusCode() + "\n" + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + url + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: GET " + url, e);
+        }
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** Runs any command with the CLI environment (e.g. {@code curl} with the noauth token header). */

@@ -278,9 +278,16 @@ public final class LabWorker {
                 return true;
             });
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                String pools = controlPlane.cinder("get-pools").requireSuccess().stdout();
+                java.util.Set<String> pools = controlPlane.pools().keySet();
                 return settings.backends().stream().allMatch(b -> pools.contains(pool(b)));
             });
+            // Polled through the API (cheap); the CLI, once, must list them too.
+            String listed = controlPlane.cinder("get-pools").requireSuccess().stdout();
+            for (Backend b : settings.backends()) {
+                if (!listed.contains(pool(b))) {
+                    throw new AssertionError("cinder get-pools does not list " + pool(b) + " that the API reports:\n" + listed);
+                }
+            }
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("the worker on " + node() + " is not up with its pools after " + timeout.toSeconds()
                     + " s (" + e.getMessage() + ")\n" + log(), e);
