@@ -138,7 +138,7 @@ public record DrbdResourceConfig(String resourceName, int minor, int port, DrbdP
         f.append("        ping-int ").append(PING_INT_SECONDS).append(";\n");
         f.append("        timeout ").append(TIMEOUT_DECISECONDS).append(";\n");
         if (fencing && dialect == DrbdDialect.V9) {
-            f.append("        fencing resource-and-stonith;\n");
+            f.append("        fencing ").append(fencingPolicy()).append(";\n");
         }
         f.append("    }\n");
         f.append("    disk {\n");
@@ -147,7 +147,7 @@ public record DrbdResourceConfig(String resourceName, int minor, int port, DrbdP
         f.append("        c-max-rate ").append(resyncRateKib).append("K;\n");
         f.append("        c-fill-target ").append(fillTargetSectors()).append(";\n");
         if (fencing && dialect == DrbdDialect.V84) {
-            f.append("        fencing resource-and-stonith;\n");
+            f.append("        fencing ").append(fencingPolicy()).append(";\n");
         }
         f.append("    }\n");
         handlerCommand.ifPresent(command -> {
@@ -162,6 +162,18 @@ public record DrbdResourceConfig(String resourceName, int minor, int port, DrbdP
         appendHost(f, second);
         f.append("}\n");
         return f.toString();
+    }
+
+    /**
+     * {@code resource-and-stonith} under protocols B and C; {@code resource-only} under A, where
+     * DRBD refuses the other ({@code Failure: (154) Fencing policy resource-and-stonith only with
+     * prot B or C allowed}, seen by the soak tier on the lab's 8.4). Under A a write is
+     * acknowledged before the peer has it, so freezing I/O on a lost peer could not keep every
+     * acknowledged write on the backup anyway (docs/replication.md); the fence-peer handler still
+     * runs, marks the peer outdated in the witness and guards a promotion.
+     */
+    String fencingPolicy() {
+        return protocol == DrbdProtocol.A ? "resource-only" : "resource-and-stonith";
     }
 
     /**

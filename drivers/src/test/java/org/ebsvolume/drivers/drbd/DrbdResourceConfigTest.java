@@ -51,6 +51,15 @@ class DrbdResourceConfigTest {
     }
 
     @Test
+    void asyncReplicationFencesWithoutFreezingBecauseDrbdRefusesStonithUnderProtocolA() {
+        DrbdResourceConfig c = labConfig();
+        DrbdResourceConfig async = new DrbdResourceConfig(c.resourceName(), c.minor(), c.port(), DrbdProtocol.A, c.resyncRateKib(),
+                c.first(), c.second(), c.handlerCommand());
+        assertThat(section(async.render(DrbdDialect.V84), "disk")).contains("fencing resource-only;").doesNotContain("stonith");
+        assertThat(section(async.render(DrbdDialect.V9), "net")).contains("fencing resource-only;").doesNotContain("stonith");
+    }
+
+    @Test
     void onlyV9TurnsAutoPromoteOff() {
         assertThat(labConfig().render(DrbdDialect.V9)).contains("options {\n        auto-promote no;\n    }");
         assertThat(labConfig().render(DrbdDialect.V84)).doesNotContain("options").doesNotContain("auto-promote");
