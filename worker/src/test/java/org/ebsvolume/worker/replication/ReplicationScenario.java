@@ -186,9 +186,10 @@ final class ReplicationScenario {
     void writeConfigsAndStartWorkers(String moreForNoded) {
         lab.writeConfig(NODEC, config(NODEC));
         lab.writeConfig(NODED, config(NODED, moreForNoded));
+        java.time.Instant restarted = java.time.Instant.now();
         lab.startWorker(NODEC);
         lab.startWorker(NODED);
-        awaitServicesUp();
+        awaitServicesUp(restarted);
     }
 
     /** Volume type {@code replicated}: nodec's backend, replication enabled. */
@@ -261,6 +262,18 @@ final class ReplicationScenario {
     }
 
     void awaitServicesUp() {
+        awaitServicesUp(java.time.Instant.EPOCH);
+    }
+
+    /**
+     * Both workers up, their pools replication-enabled, as reported after {@code reportedAfter}:
+     * right after both workers restart, the heartbeats of the old processes still look fresh and
+     * the scheduler still lists their pools, but it drops a backend that misses a heartbeat and
+     * takes it back only with a new report (the soak's creates once met "No valid backend" in
+     * between). The pools' capability timestamps (the scheduler's, UTC, this host's clock) say
+     * which report it holds.
+     */
+    void awaitServicesUp(java.time.Instant reportedAfter) {
         // Polled through cinder-api (a CLI call costs seconds of the CPU the nodes share), then
         // confirmed once through the CLI.
         awaitTrue("both workers up with replication enabled", Duration.ofMinutes(5), () -> {
@@ -271,10 +284,21 @@ final class ReplicationScenario {
             }
             Map<String, JsonNode> pools = cp.pools();
             return List.of(NODEC, NODED).stream().map(n -> pools.get(n + "@ebs#ebs-" + n))
-                    .allMatch(p -> p != null && p.path("replication_enabled").asBoolean(false));
+                    .allMatch(p -> p != null && p.path("replication_enabled").asBoolean(false)
+                            && reportedAt(p).isAfter(reportedAfter));
         });
         String pools = cp.cinder("get-pools", "--detail").requireSuccess().stdout();
         assertThat(pools).contains("replication_enabled", NODEC + "@ebs#ebs-" + NODEC, NODED + "@ebs#ebs-" + NODED);
+    }
+
+    /** The {@code timestamp} the scheduler gave a pool's last capability report (naive UTC, ISO); EPOCH when absent. */
+    private static java.time.Instant reportedAt(JsonNode capabilities) {
+        String text = capabilities.path("timestamp").asText("");
+        if (text.isEmpty()) {
+            return java.time.Instant.EPOCH;
+        }
+        String naive = text.replace(' ', 'T').replaceFirst("(Z|[+-]\\d\\d:\\d\\d)$", "");
+        return java.time.LocalDateTime.parse(naive).toInstant(java.time.ZoneOffset.UTC);
     }
 
     /** A failed step prints both workers' logs as they were then: later steps overwrite the tail. */
@@ -412,8 +436,10 @@ final class ReplicationScenario {
         assertThat(lab.execOk(node, "lvs", "--noheadings", "-o", "lv_name", VG)).as(node + " LVs").doesNotContain(res);
         assertThat(lab.exec(node, "test", "-e", "/etc/drbd.d/ebs-" + res + ".res").ok()).as(node + " resource file").isFalse();
         assertThat(lab.exec(node, "drbdsetup", "events2", "--now", res).stdout()).as(node + " kernel resource").doesNotContain(res);
-        // A closed connection lingers in TIME-WAIT for a minute: only a listener or a live connection is a leftover.
-        String sockets = lab.execOk(node, "ss", "-Htan").lines().filter(l -> !l.startsWith("TIME-WAIT"))
+        // A closed connection lingers for a while (TIME-WAIT, or FIN-WAIT-1 while its last bytes
+        // wait for a peer that already went): only a listener or a live connection is a leftover.
+        String sockets = lab.execOk(node, "ss", "-Htan").lines()
+                .filter(l -> l.startsWith("LISTEN") || l.startsWith("ESTAB") || l.startsWith("SYN-"))
                 .collect(Collectors.joining("\n"));
         assertThat(sockets).as(node + " DRBD port").doesNotContain(":" + port + " ");
     }
