@@ -226,6 +226,22 @@ public final class DrbdAdm {
         }
     }
 
+    /**
+     * The kernel's current view of every configured resource, by name, from one {@code drbdsetup
+     * events2 --now --statistics all}: what a periodic check that looks at many resources reads,
+     * so that it runs one command per round and not one per volume (a host with hundreds of
+     * replicated volumes would otherwise start hundreds of processes every second). A resource
+     * that is down is absent.
+     */
+    public Map<String, DrbdResourceState> currentStates() throws DrbdException {
+        CommandResult r = run("drbdsetup", "events2", "--now", "--statistics", "all");
+        try {
+            return DrbdEvents2Parser.currentState(r.stdout());
+        } catch (DrbdParseException e) {
+            throw new DrbdCommandException("unreadable events2 output: " + e.getMessage(), r.command(), r.exitCode(), r.stderr(), e);
+        }
+    }
+
     /** {@link DrbdHealth} of the resource's {@link #currentState}. */
     public DrbdHealth health(String resource) throws DrbdException {
         return DrbdHealth.of(resource, currentState(resource));

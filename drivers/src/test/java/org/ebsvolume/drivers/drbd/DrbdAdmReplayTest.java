@@ -78,6 +78,29 @@ class DrbdAdmReplayTest {
     }
 
     @Test
+    void currentStatesReadsEveryResourceFromOneEvents2DumpOfAll() throws Exception {
+        ReplayedDrbd replay = replay(Recorded.lab84("two-resources.events2-now-statistics-all"));
+        var states = replay.adm().currentStates();
+        assertThat(replay.calls()).isEqualTo(1);
+        assertThat(replay.call(1)).containsExactly("drbdsetup", "events2", "--now", "--statistics", "all");
+        assertThat(states).containsOnlyKeys("volume-r1", "volume-r2");
+        assertThat(DrbdHealth.of(states.get("volume-r1")).kind()).isEqualTo(DrbdHealth.Kind.UP_TO_DATE);
+        assertThat(states.get("volume-r1").role()).isEqualTo(DrbdRole.PRIMARY);
+        assertThat(states.get("volume-r2").onlyPeer().orElseThrow().connection()).isNotEqualTo(DrbdConnectionState.CONNECTED);
+    }
+
+    @Test
+    void aResourceThatIsDownIsAbsentFromCurrentStates() throws Exception {
+        assertThat(replay(Recorded.lab84("one-down.events2-now-statistics-all")).adm().currentStates())
+                .containsOnlyKeys("volume-r1");
+    }
+
+    @Test
+    void noResourceUpMeansNoCurrentStates() throws Exception {
+        assertThat(replay(Recorded.lab84("none-up.events2-now-statistics-all")).adm().currentStates()).isEmpty();
+    }
+
+    @Test
     void aResourceThatIsDownHasNoStateAndIsUnconfigured() throws Exception {
         ReplayedDrbd replay = replay(Recorded.lab84("err-events2-now-down"));
         assertThat(replay.adm().health(RES).kind()).isEqualTo(DrbdHealth.Kind.UNCONFIGURED);

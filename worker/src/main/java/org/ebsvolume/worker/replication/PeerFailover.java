@@ -116,18 +116,21 @@ public final class PeerFailover {
         Optional<Instant> heartbeat = Optional.ofNullable(lastReportSeen);
         Instant now = localNow;
         List<ReplicaView> replicas = new ArrayList<>();
+        Map<String, DrbdResourceState> kernel = null;   // read once per round, when a replica is here
         for (Map<String, Object> v : volumes) {
             String res = resource(v);
             if (!drbd.files().exists(res)) {
                 continue;   // replicated elsewhere, or not yet prepared here
             }
-            Optional<DrbdResourceState> state;
-            try {
-                state = drbd.currentState(res);
-            } catch (DriverException e) {
-                LOG.warn("Failover watch of {}: DRBD state of {} unreadable: {}", settings.peerServiceHost(), res, e.getMessage());
-                state = Optional.empty();
+            if (kernel == null) {
+                try {
+                    kernel = drbd.currentStates();
+                } catch (DriverException e) {
+                    LOG.warn("Failover watch of {}: DRBD state unreadable: {}", settings.peerServiceHost(), e.getMessage());
+                    kernel = Map.of();   // every replica counts as neither connected nor UpToDate
+                }
             }
+            Optional<DrbdResourceState> state = Optional.ofNullable(kernel.get(res));
             boolean connected = state.flatMap(DrbdResourceState::onlyPeer).map(PeerFailover::connected).orElse(false);
             boolean upToDate = state.flatMap(DrbdResourceState::device).map(d -> d.disk() == DrbdDiskState.UP_TO_DATE).orElse(false);
             String extended = (String) v.get("replication_extended_status");

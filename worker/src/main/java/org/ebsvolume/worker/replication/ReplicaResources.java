@@ -166,8 +166,11 @@ public final class ReplicaResources {
         if (servedElsewhere) {
             servedElsewhereAction.run();
         }
-        for (String res : drbd.files().readSlots().keySet()) {
-            Optional<DrbdResourceState> state = drbd.currentState(res);
+        Set<String> resources = drbd.files().readSlots().keySet();
+        // One events2 dump per round for all of them, not one process per volume.
+        Map<String, DrbdResourceState> kernel = resources.isEmpty() ? Map.of() : drbd.currentStates();
+        for (String res : resources) {
+            Optional<DrbdResourceState> state = Optional.ofNullable(kernel.get(res));
             DrbdHealth health = DrbdHealth.of(res, state);
             String described = health.kind() + " " + state.map(DrbdResourceState::describe).orElse("down");
             String before = lastHealth.put(res, described);
