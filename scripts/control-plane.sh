@@ -209,6 +209,9 @@ backend_url = file://$STATE/coordination
 
 [$BACKEND]
 volume_backend_name = $BACKEND_NAME
+# The Java worker on this host has no device-mapper: the capacity-only backend, by its explicit
+# name (the worker refuses a volume_driver it cannot serve). EBS_CINDER_BACKEND_CONF may set another.
+volume_driver = org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver
 EOF
         if [[ -n $BACKEND_CONF ]]; then cat "$BACKEND_CONF"; echo; fi
         if [[ -n $EXTRA_CONF ]]; then echo; cat "$EXTRA_CONF"; echo; fi

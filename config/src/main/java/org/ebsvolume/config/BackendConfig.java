@@ -115,9 +115,13 @@ public record BackendConfig(
         replicationDevices = List.copyOf(replicationDevices);
     }
 
-    /** Whether {@code volume_driver} names the EBS driver (rather than, say, a test fake). */
+    /**
+     * Whether {@code volume_driver} gets the EBS storage driver (the EBS driver's names and
+     * Cinder's LVM driver), rather than the capacity-only backend, which only its own explicit
+     * name selects; the loader refuses every other value.
+     */
     public boolean isEbsDriver() {
-        return Options.EBS_DRIVER.equals(volumeDriver);
+        return Options.STORAGE_DRIVERS.contains(volumeDriver);
     }
 
     /** Whether this backend has peers to replicate to. */

@@ -212,7 +212,8 @@ final class ConfigLoader {
     }
 
     private BackendConfig backend(String name) {
-        String volumeDriver = backendValue(name, Options.VOLUME_DRIVER);
+        OptionReader.Value<String> driver = reader.backend(name, Options.VOLUME_DRIVER);
+        String volumeDriver = driver.value();
         String backendName = backendValue(name, Options.VOLUME_BACKEND_NAME);
         String zone = backendValue(name, Options.BACKEND_AVAILABILITY_ZONE);
         String volumeGroup = backendValue(name, Options.VOLUME_GROUP);
@@ -252,9 +253,21 @@ final class ConfigLoader {
             }
         }
 
-        List<ReplicationDevice> devices = replicationDevices(name, backendId.value(),
-                Options.EBS_DRIVER.equals(volumeDriver));
-        if (!devices.isEmpty() && Options.EBS_DRIVER.equals(volumeDriver) && backendId.value() == null) {
+        boolean storageDriver = volumeDriver != null && Options.STORAGE_DRIVERS.contains(volumeDriver);
+        if (volumeDriver != null && !storageDriver && !volumeDriver.equals(Options.CAPACITY_ONLY_DRIVER)) {
+            // Never a silent fallback: a service that shows "up" and fails every create.
+            problemAt(driver.raw(), name, Options.VOLUME_DRIVER.name(), volumeDriver, "a driver ebs-volume serves: "
+                    + "cinder.volume.drivers.ovt.ebs.EBSVolumeDriver (the EBS driver, with replication), "
+                    + "cinder.volume.drivers.lvm.LVMVolumeDriver (Cinder's LVM driver: the same storage, no "
+                    + "replication_device) or cinder.volume.drivers.ebs.EBSDriver (this project's name for the first)");
+        }
+        List<ReplicationDevice> devices = replicationDevices(name, backendId.value(), storageDriver);
+        if (!devices.isEmpty() && Options.LVM_DRIVER.equals(volumeDriver)) {
+            problems.add(ConfigProblem.about(firstFileOf(name), name, Options.REPLICATION_DEVICE.name(), "replication_device"
+                    + " is set but volume_driver is Cinder's LVM driver, which does not replicate; for replication set"
+                    + " volume_driver = cinder.volume.drivers.ovt.ebs.EBSVolumeDriver"));
+        }
+        if (!devices.isEmpty() && storageDriver && backendId.value() == null) {
             problems.add(ConfigProblem.about(firstFileOf(name), name, Options.BACKEND_ID.name(), "backend_id is not set:"
                     + " the EBS driver needs this host's replication identity when replication_device is set"));
         }
@@ -263,6 +276,9 @@ final class ConfigLoader {
                     "expected a non-blank identity other than 'default' (Cinder's name for the primary)");
         }
         checkReplicationPorts(name, startingPort, backendPort, targetPort);
+        if (storageDriver) {
+            reportUnusedReplicationKeys(name, backendPort, devices);
+        }
 
         return new BackendConfig(name, Optional.ofNullable(backendHost), orEmpty(volumeDriver),
                 backendName == null ? name : backendName, Optional.ofNullable(zone), orEmpty(volumeGroup),
@@ -312,11 +328,11 @@ final class ConfigLoader {
                 }
             }
             String secret = dict.get(ReplicationDevice.SECRET_KEY);
-            if (ebsDriver && (secret == null || secret.length() < ReplicationDevice.MIN_SECRET_LENGTH)) {
-                // Without it the peer's replica service would create LVs for anyone on the broker.
-                wrong.add((secret == null ? "secret is required" : "secret is shorter than "
-                        + ReplicationDevice.MIN_SECRET_LENGTH + " characters") + " by the EBS driver (the key shared"
-                        + " with the peer that authenticates replication calls: secret:<at least "
+            if (ebsDriver && secret != null && secret.length() < ReplicationDevice.MIN_SECRET_LENGTH) {
+                // Without a secret the replica calls are as trusted as any Cinder RPC on the broker
+                // (the worker warns at start); a short one would only look like protection.
+                wrong.add("secret is shorter than " + ReplicationDevice.MIN_SECRET_LENGTH + " characters (the key shared"
+                        + " with the peer that signs replication calls: secret:<at least "
                         + ReplicationDevice.MIN_SECRET_LENGTH + " characters>, the same on both hosts)");
             }
             if (volumeGroup != null) {
@@ -336,6 +352,27 @@ final class ConfigLoader {
                     dict));
         }
         return devices;
+    }
+
+    /**
+     * Keys the Python EBS driver's documented configuration carries that have no effect here,
+     * reported once at start with the reason, so that nobody believes they steer something.
+     */
+    private void reportUnusedReplicationKeys(String backend, OptionReader.Value<Integer> backendPort,
+                                             List<ReplicationDevice> devices) {
+        String channel = "ebs-volume's replica calls travel over Cinder's RabbitMQ (topic ebs-replica), so no port"
+                + " of its own listens; DRBD's links use replication_starting_port and up";
+        if (backendPort.raw() != null) {
+            warn(backendPort.raw(), "[" + backend + "] backend_port = " + backendPort.value() + " is accepted and not"
+                    + " used: " + channel);
+        }
+        for (ReplicationDevice d : devices) {
+            d.port().ifPresent(port -> warn(null, "[" + backend + "] replication_device " + d.backendId() + ": port:"
+                    + port + " is accepted and not used: " + channel));
+            d.volumeGroup().ifPresent(vg -> warn(null, "[" + backend + "] replication_device " + d.backendId()
+                    + ": volume_group:" + vg + " is accepted and not used: the backup keeps its replicas in the"
+                    + " volume_group of its own configuration"));
+        }
     }
 
     /**

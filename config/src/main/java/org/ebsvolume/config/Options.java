@@ -38,8 +38,21 @@ final class Options {
     static final String NOTIFICATIONS = "oslo_messaging_notifications";
     static final String RABBIT = "oslo_messaging_rabbit";
 
-    /** The driver that ebs-volume implements; other values are accepted for test harnesses. */
-    static final String EBS_DRIVER = "cinder.volume.drivers.ebs.EBSDriver";
+    /**
+     * The {@code volume_driver} values ebs-volume serves with its storage driver: the Python EBS
+     * driver it replaces (as that driver's documentation configures it), Cinder's own LVM driver
+     * (also Cinder's default when the key is absent; an LVM backend has no replication device),
+     * and this project's own name. Any other value is a configuration error.
+     */
+    static final Set<String> STORAGE_DRIVERS = Set.of("cinder.volume.drivers.ovt.ebs.EBSVolumeDriver",
+            "cinder.volume.drivers.lvm.LVMVolumeDriver", "cinder.volume.drivers.ebs.EBSDriver");
+    /** Cinder's LVM driver: the storage driver without replication. */
+    static final String LVM_DRIVER = "cinder.volume.drivers.lvm.LVMVolumeDriver";
+    /**
+     * The capacity-only backend (reports its VG, holds no volumes), for hosts without
+     * device-mapper such as the project's own test machines; only ever chosen by this name.
+     */
+    static final String CAPACITY_ONLY_DRIVER = "org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver";
 
     // ------------------------------------------------------------------------------------------
     // [DEFAULT]
@@ -275,6 +288,11 @@ final class Options {
     private static final Pattern RATE = Pattern.compile("([0-9]{1,10})([KkMmGg]?)");
     /** DRBD_RESYNC_RATE_MAX in drbd-utils: 4 GiB/s, in KiB/s. */
     static final long MAX_RESYNC_RATE_KIB = 4L << 20;
+    /**
+     * DRBD_C_MAX_RATE_MIN in drbd-utils, KiB/s: the rate is also written as {@code c-max-rate},
+     * which DRBD refuses below this, so a smaller rate would fail every replicated create.
+     */
+    static final long MIN_RESYNC_RATE_KIB = 250;
 
     /**
      * A DRBD resync rate as drbdsetup's {@code --resync-rate} takes it: KiB/s, or with a K, M or
@@ -292,8 +310,9 @@ final class Options {
             case "G" -> kib *= 1024 * 1024;
             default -> { }
         }
-        if (kib < 1 || kib > MAX_RESYNC_RATE_KIB) {
-            throw new BadValueException("expected a DRBD resync rate from 1K to 4G (DRBD's limits)");
+        if (kib < MIN_RESYNC_RATE_KIB || kib > MAX_RESYNC_RATE_KIB) {
+            throw new BadValueException("expected a DRBD resync rate from 250 (KiB/s; a plain number is KiB/s) to 4G"
+                    + " (DRBD's limits: it refuses a c-max-rate under 250 KiB/s), such as 100M");
         }
         return kib;
     }

@@ -352,6 +352,7 @@ class CinderConfigTest {
                 [oslo_messaging_notifications]
                 transport_url = rabbit://notify:notify-secret@192.0.2.3/
                 [EBS]
+                volume_driver = org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver
                 use_chap_auth = true
                 chap_username = chap-user
                 chap_password = chap-secret

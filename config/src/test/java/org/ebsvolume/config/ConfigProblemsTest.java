@@ -56,8 +56,9 @@ class ConfigProblemsTest {
                         ":9: [EBS] replication_resync_rate = '100MB' is invalid: expected a DRBD resync rate: KiB/s,"
                                 + " or a number with a K, M or G suffix such as 40M or 1G"),
                 bad("resync rate above DRBD's limit", "[EBS]\nreplication_resync_rate = 5G\n",
-                        ":9: [EBS] replication_resync_rate = '5G' is invalid: expected a DRBD resync rate from 1K to 4G"
-                                + " (DRBD's limits)"),
+                        ":9: [EBS] replication_resync_rate = '5G' is invalid: expected a DRBD resync rate from 250"
+                                + " (KiB/s; a plain number is KiB/s) to 4G (DRBD's limits: it refuses a c-max-rate under"
+                                + " 250 KiB/s), such as 100M"),
                 bad("bad volume group name", "[EBS]\nvolume_group = /dev/cinder-volumes\n",
                         ":9: [EBS] volume_group = '/dev/cinder-volumes' is invalid: expected an LVM volume group name:"
                                 + " 1 to 127 of A-Z a-z 0-9 + _ . -, not starting with '-', not '.' or '..'"),
@@ -195,7 +196,7 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void theEbsDriverRefusesAReplicationDeviceWithoutASharedSecret() {
+    void aReplicationDeviceWithoutASecretIsAcceptedAndAShortSecretRefused() {
         ConfigFiles files = new ConfigFiles(tmp);
         String conf = files.path("cinder.conf");
 
@@ -207,12 +208,47 @@ class ConfigProblemsTest {
                 replication_device = backend_id:hci-0003,ip:10.0.0.13,secret:short-Secret
                 """);
 
-        String why = " by the EBS driver (the key shared with the peer that authenticates replication calls:"
-                + " secret:<at least 16 characters>, the same on both hosts)";
-        assertThat(problems).containsExactly(
-                conf + ":11: [EBS] replication_device = '***' is invalid: secret is required" + why,
-                conf + ":12: [EBS] replication_device = '***' is invalid: secret is shorter than 16 characters" + why);
+        assertThat(problems).containsExactly(conf + ":12: [EBS] replication_device = '***' is invalid: secret is shorter"
+                + " than 16 characters (the key shared with the peer that signs replication calls: secret:<at least 16"
+                + " characters>, the same on both hosts)");
         assertThat(String.join("\n", problems)).doesNotContain("short-Secret");
+    }
+
+    @Test
+    void aVolumeDriverTheWorkerCannotServeIsAConfigurationErrorNamingTheSupportedOnes() {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        List<String> problems = files.problems(ConfigFiles.BASE + "[EBS]\nvolume_driver = cinder.volume.drivers.rbd.RBDDriver\n");
+
+        assertThat(problems).singleElement().asString()
+                .startsWith(files.path("cinder.conf") + ":9: [EBS] volume_driver = 'cinder.volume.drivers.rbd.RBDDriver' is invalid")
+                .contains("cinder.volume.drivers.ovt.ebs.EBSVolumeDriver", "cinder.volume.drivers.lvm.LVMVolumeDriver");
+    }
+
+    @Test
+    void cindersLvmDriverWithAReplicationDeviceIsAConfigurationError() {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        List<String> problems = files.problems(ConfigFiles.BASE + """
+                [EBS]
+                volume_driver = cinder.volume.drivers.lvm.LVMVolumeDriver
+                backend_id = hci-0001
+                replication_device = backend_id:hci-0002,ip:10.0.0.12
+                """);
+
+        assertThat(problems).singleElement().asString().contains("Cinder's LVM driver, which does not replicate",
+                "volume_driver = cinder.volume.drivers.ovt.ebs.EBSVolumeDriver");
+    }
+
+    @Test
+    void aResyncRateDrbdRefusesFailsAtStartWithTheAcceptedRange() {
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        List<String> problems = files.problems(ConfigFiles.BASE + "[EBS]\nreplication_resync_rate = 100\n");
+
+        assertThat(problems).containsExactly(files.path("cinder.conf") + ":9: [EBS] replication_resync_rate = '100' is"
+                + " invalid: expected a DRBD resync rate from 250 (KiB/s; a plain number is KiB/s) to 4G (DRBD's limits:"
+                + " it refuses a c-max-rate under 250 KiB/s), such as 100M");
     }
 
     @Test

@@ -48,7 +48,54 @@ class ExampleConfigTest {
         assertThat(ebs.replicationDevices()).containsExactly(new ReplicationDevice("hci-0002",
                 Optional.of("10.0.0.12"), OptionalInt.of(8800), Optional.of("cinder-volumes"), Map.of("secret", "change-me-0123456789")));
         assertThat(ebs.replicationDevices().get(0).toString()).doesNotContain("change-me");
-        assertThat(config.warnings()).isEmpty();
+        // The ports and the peer's volume group are the Python driver's; said once, not silently dropped.
+        assertThat(config.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains("is accepted and not used"));
+    }
+
+    @Test
+    void thePythonEbsDriversDocumentedSectionStartsTheEbsDriverWithReplicationToHci0002() throws Exception {
+        // ../shared/spec/ebs-driver-readme.txt, "Example of Cinder volume configuration", as it is.
+        ConfigFiles files = new ConfigFiles(tmp);
+
+        CinderConfig config = files.loadText("""
+                [DEFAULT]
+                host = hci-0001
+                my_ip = 10.0.10.21
+                transport_url = rabbit://openstack:pw@192.0.2.1:5672/
+                enabled_backends = EBS
+                [database]
+                connection = mysql+pymysql://cinder:pw@192.0.2.2/cinder
+                """ + pythonEbsSection());
+
+        BackendConfig ebs = config.backends().get(0);
+        assertThat(ebs.isEbsDriver()).isTrue();
+        assertThat(config.serviceHost(ebs)).isEqualTo("hci-0001@EBS");
+        assertThat(ebs.backendId()).contains("hci-0001@EBS");
+        assertThat(ebs.replicationMode()).isEqualTo(ReplicationMode.FULL_SYNC);
+        assertThat(ebs.replicationResyncRateKib()).isEqualTo(100L * 1024);
+        assertThat(ebs.replicationDevices()).singleElement().satisfies(d -> {
+            assertThat(d.backendId()).isEqualTo("hci-0002@EBS");
+            assertThat(d.ip()).contains("10.0.10.22");
+            assertThat(d.secret()).isEmpty();
+        });
+        assertThat(config.warnings()).containsExactly(
+                files.path("cinder.conf") + ":23: [EBS] backend_port = 7000 is accepted and not used: ebs-volume's replica"
+                        + " calls travel over Cinder's RabbitMQ (topic ebs-replica), so no port of its own listens; DRBD's"
+                        + " links use replication_starting_port and up",
+                "[EBS] replication_device hci-0002@EBS: port:7000 is accepted and not used: ebs-volume's replica calls"
+                        + " travel over Cinder's RabbitMQ (topic ebs-replica), so no port of its own listens; DRBD's links"
+                        + " use replication_starting_port and up",
+                "[EBS] replication_device hci-0002@EBS: volume_group:volumes is accepted and not used: the backup keeps"
+                        + " its replicas in the volume_group of its own configuration");
+    }
+
+    /**
+     * The Python EBS driver's documented [EBS] section, verbatim (comments, blank lines and a
+     * trailing space included): docs/examples/python-ebs-driver-section.conf, which the lab's
+     * DocumentedEbsSectionLabTest also starts two workers with.
+     */
+    static String pythonEbsSection() throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "examples", "python-ebs-driver-section.conf"));
     }
 
     @Test
@@ -131,7 +178,8 @@ class ExampleConfigTest {
 
     @Test
     void theControlPlaneHarnessConfigLoads() throws Exception {
-        // shared/harness/README.md: "the Java worker can read the same file".
+        // shared/harness/README.md: "the Java worker can read the same file", with the capacity-only
+        // backend named where the harness names its Python fake driver (which the worker refuses).
         ConfigFiles files = new ConfigFiles(tmp);
 
         CinderConfig config = files.loadText("""
@@ -161,7 +209,7 @@ class ExampleConfigTest {
                 backend_url = file:///tmp/ebs-cinder/state/coordination
                 [EBS]
                 volume_backend_name = ebs
-                volume_driver = ebs_harness_fake_driver.HarnessFakeDriver
+                volume_driver = org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver
                 replication_device = backend_id:hci-0002
                 target_helper = lioadm
                 """);

@@ -65,6 +65,7 @@ class OsloParityTest {
                 heartbeat_timeout_threshold = 20
                 rabbit_retry_backoff = 3
                 [EBS]
+                volume_driver = org.ebsvolume.drivers.capacity.VolumeGroupCapacityDriver
                 volume_group = vg-a
                 target_prefix = iqn.2010-10.org.openstack:$$literal:\\$also
                 volume_backend_name = first

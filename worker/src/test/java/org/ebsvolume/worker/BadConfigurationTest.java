@@ -46,4 +46,25 @@ class BadConfigurationTest {
         assertThat(r.exitCode()).as(r.stdout()).isEqualTo(2);
         assertThat(r.stdout()).contains("nope.conf");
     }
+
+    @Test
+    void aVolumeDriverTheWorkerCannotServeStopsItWithExitTwoInsteadOfAServiceThatFailsEveryCreate(@TempDir Path dir)
+            throws Exception {
+        Path conf = dir.resolve("cinder.conf");
+        Files.writeString(conf, String.join("\n",
+                "[DEFAULT]",
+                "host = hci-0001",
+                "enabled_backends = EBS",
+                "transport_url = rabbit://guest:guest@127.0.0.1:5672/",
+                "[database]",
+                "connection = mysql+pymysql://cinder:Db-Pa55@127.0.0.1/cinder",
+                "[EBS]",
+                "volume_driver = cinder.volume.drivers.rbd.RBDDriver",
+                ""));
+        CliResult r = WorkerProcess.runToExit(Duration.ofSeconds(60), conf);
+        assertThat(r.exitCode()).as(r.stdout()).isEqualTo(2);
+        assertThat(r.stdout()).contains(conf + ":8: [EBS] volume_driver = 'cinder.volume.drivers.rbd.RBDDriver' is invalid")
+                .contains("cinder.volume.drivers.ovt.ebs.EBSVolumeDriver", "cinder.volume.drivers.lvm.LVMVolumeDriver")
+                .doesNotContain("Connected to AMQP");
+    }
 }

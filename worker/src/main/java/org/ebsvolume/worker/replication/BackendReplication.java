@@ -67,18 +67,25 @@ public final class BackendReplication {
             return Optional.empty();
         }
         String ownId = backend.backendId().orElseThrow();
-        Map<String, String> secrets = new LinkedHashMap<>();
+        Map<String, Optional<String>> secrets = new LinkedHashMap<>();
         Map<String, String> addresses = new LinkedHashMap<>();
         for (ReplicationDevice d : backend.replicationDevices()) {
-            secrets.put(d.backendId(), d.secret().orElseThrow());
+            secrets.put(d.backendId(), d.secret());
             addresses.put(d.backendId(), d.ip().orElseThrow());
+            if (d.secret().isEmpty()) {
+                LOG.warn("Backend {}: replication_device {} has no secret: replica calls to and from it are trusted like"
+                        + " every other Cinder RPC on this broker (anyone with the broker's credentials could send them)."
+                        + " To sign them (HMAC-SHA256), add secret:<at least {} characters> to this device and the same"
+                        + " secret to its replication_device for this host, and restart both", backend.name(), d.backendId(),
+                        ReplicationDevice.MIN_SECRET_LENGTH);
+            }
         }
         ReplicationDevice target = backend.replicationDevices().get(0);
         if (backend.replicationDevices().size() > 1) {
             LOG.warn("Backend {}: {} replication devices configured; volumes are replicated to the first one ({}) only,"
                     + " the others are served as peers", backend.name(), backend.replicationDevices().size(), target.backendId());
         }
-        ReplicaAuth auth = new ReplicaAuth(ownId, secrets, Clock.systemUTC());
+        ReplicaAuth auth = ReplicaAuth.forPeers(ownId, secrets, Clock.systemUTC());
         DrbdResourceFiles files = new DrbdResourceFiles(Path.of(DrbdResourceFiles.DEFAULT_DIRECTORY));
         DrbdAdm drbd = new DrbdAdm(runner, files, DRBDADM_TIMEOUT);
         DrbdPortAllocator ports = new DrbdPortAllocator(files, backend.replicationStartingPort());
@@ -163,13 +170,16 @@ public final class BackendReplication {
     }
 
     /**
-     * The Cinder service host of a peer: the device's {@code host} key when given, else
-     * {@code <backend_id>@<this backend's section name>} (peers are configured alike: the same
-     * section name, and a backend_id equal to the host name).
+     * The Cinder service host of a peer: the device's {@code host} key when given; else its
+     * {@code backend_id} when that already is a service host ({@code hci-0002@EBS}, the form the
+     * Python EBS driver's documentation uses); else {@code <backend_id>@<this backend's section
+     * name>} (peers are configured alike: the same section name, a backend_id equal to the host).
      */
     public static String peerServiceHost(ReplicationDevice device, BackendConfig backend) {
         String host = device.extra().get("host");
-        return host != null && !host.isBlank() ? (host.contains("@") ? host : host + "@" + backend.name())
-                : device.backendId() + "@" + backend.name();
+        if (host == null || host.isBlank()) {
+            host = device.backendId();
+        }
+        return host.contains("@") ? host : host + "@" + backend.name();
     }
 }

@@ -38,6 +38,11 @@ import java.util.Objects;
  * </ul>
  * Rejections are logged with the claimed caller and the reason, never with a secret.
  *
+ * <p>A peer whose {@code replication_device} has no secret (the Python EBS driver's documented
+ * configuration has none) is trusted like every other Cinder RPC on the broker: its calls carry
+ * only the caller's name, and a signed call from it is refused, as is an unsigned call from a
+ * peer this host shares a secret with: both hosts must agree.
+ *
  * <p>Canonical form, UTF-8: {@code ebs-replica/1 \n method \n caller \n timestamp \n nonce \n
  * args}, where args is the JSON of the arguments without {@value #AUTH_KEY}, object keys sorted at
  * every level, no whitespace.
@@ -54,6 +59,8 @@ public final class ReplicaAuth {
 
     private final String ownBackendId;
     private final Map<String, byte[]> secrets;
+    /** Peers configured without a secret: their calls are not signed. */
+    private final java.util.Set<String> unsignedPeers;
     private final Clock clock;
     /** nonce -> epoch second it was seen; entries older than twice the skew are dropped. */
     private final Map<String, Long> seenNonces = new HashMap<>();
@@ -63,6 +70,10 @@ public final class ReplicaAuth {
      * @param secrets      each peer's {@code backend_id} and the secret shared with it
      */
     public ReplicaAuth(String ownBackendId, Map<String, String> secrets, Clock clock) {
+        this(ownBackendId, secrets, java.util.Set.of(), clock);
+    }
+
+    private ReplicaAuth(String ownBackendId, Map<String, String> secrets, java.util.Set<String> unsignedPeers, Clock clock) {
         this.ownBackendId = Objects.requireNonNull(ownBackendId, "ownBackendId");
         Map<String, byte[]> keys = new HashMap<>();
         secrets.forEach((peer, secret) -> {
@@ -72,7 +83,19 @@ public final class ReplicaAuth {
             keys.put(peer, secret.getBytes(StandardCharsets.UTF_8));
         });
         this.secrets = Collections.unmodifiableMap(keys);
+        this.unsignedPeers = java.util.Set.copyOf(unsignedPeers);
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * @param peers each peer's {@code backend_id} and the secret shared with it, or empty for a
+     *              peer configured without one (its calls are not signed)
+     */
+    public static ReplicaAuth forPeers(String ownBackendId, Map<String, java.util.Optional<String>> peers, Clock clock) {
+        Map<String, String> secrets = new HashMap<>();
+        java.util.Set<String> unsigned = new java.util.HashSet<>();
+        peers.forEach((peer, secret) -> secret.ifPresentOrElse(v -> secrets.put(peer, v), () -> unsigned.add(peer)));
+        return new ReplicaAuth(ownBackendId, secrets, unsigned, clock);
     }
 
     public String ownBackendId() {
@@ -81,6 +104,12 @@ public final class ReplicaAuth {
 
     /** A copy of {@code args} with the {@value #AUTH_KEY} argument for a call to {@code peer}. */
     public ObjectNode sign(String peer, String method, ObjectNode args) {
+        if (unsignedPeers.contains(peer)) {
+            ObjectNode named = args.deepCopy();
+            named.remove(AUTH_KEY);
+            named.putObject(AUTH_KEY).put("caller", ownBackendId);
+            return named;
+        }
         byte[] key = secrets.get(peer);
         if (key == null) {
             throw new IllegalArgumentException("no secret for replication peer " + peer);
@@ -114,6 +143,20 @@ public final class ReplicaAuth {
             JsonNode ts = auth.get("timestamp");
             String nonce = auth.path("nonce").asText("");
             String signature = auth.path("signature").asText("");
+            if (caller != null && unsignedPeers.contains(caller)) {
+                if (!signature.isEmpty()) {
+                    throw new ReplicaAuthException("the call is signed, but this host's replication_device for " + caller
+                            + " has no secret: configure the same secret on both hosts, or none on either");
+                }
+                return caller;
+            }
+            if (caller != null && !caller.isEmpty() && !secrets.containsKey(caller)) {
+                throw new ReplicaAuthException("unknown caller: no replication_device with backend_id " + caller + " here");
+            }
+            if (caller != null && secrets.containsKey(caller) && signature.isEmpty()) {
+                throw new ReplicaAuthException("the call is not signed, but this host's replication_device for " + caller
+                        + " has a secret: configure the same secret on both hosts, or none on either");
+            }
             if (caller == null || caller.isEmpty() || ts == null || !ts.canConvertToLong() || nonce.isEmpty() || signature.isEmpty()) {
                 throw new ReplicaAuthException("incomplete '" + AUTH_KEY + "' argument (caller, timestamp, nonce, signature)");
             }

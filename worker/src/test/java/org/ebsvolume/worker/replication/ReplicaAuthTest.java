@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -120,7 +121,7 @@ class ReplicaAuthTest {
     void aCallWithoutAuthenticationIsRejected() {
         assertThatThrownBy(() -> backup.verify("replica_prepare", args())).hasMessageContaining("no 'auth' argument");
         ObjectNode partial = args();
-        partial.putObject("auth").put("caller", "hci-0001");
+        partial.putObject("auth").put("caller", "hci-0001").put("signature", "00");
         assertThatThrownBy(() -> backup.verify("replica_prepare", partial)).hasMessageContaining("incomplete");
     }
 
@@ -130,5 +131,45 @@ class ReplicaAuthTest {
                 .hasMessageContaining("no secret for replication peer hci-0009");
         assertThatThrownBy(() -> new ReplicaAuth("hci-0001", Map.of("hci-0002", ""), clock(NOW)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // A replication_device without a secret (the Python EBS driver's documented form).
+
+    private final ReplicaAuth unsignedPrimary = ReplicaAuth.forPeers("hci-0001@EBS", Map.of("hci-0002@EBS", Optional.empty()), clock(NOW));
+    private final ReplicaAuth unsignedBackup = ReplicaAuth.forPeers("hci-0002@EBS", Map.of("hci-0001@EBS", Optional.empty()), clock(NOW));
+
+    @Test
+    void aPeerConfiguredWithoutASecretIsNamedAndTrustedWithoutASignature() throws Exception {
+        ObjectNode named = unsignedPrimary.sign("hci-0002@EBS", "replica_prepare", args());
+
+        assertThat(named.path("auth").fieldNames()).toIterable().containsExactly("caller");
+        assertThat(unsignedBackup.verify("replica_prepare", named)).isEqualTo("hci-0001@EBS");
+    }
+
+    @Test
+    void aSignedCallToAHostWithoutTheSecretIsRefusedSayingBothMustAgree() {
+        ReplicaAuth signingPrimary = new ReplicaAuth("hci-0001@EBS", Map.of("hci-0002@EBS", SECRET), clock(NOW));
+
+        assertThatThrownBy(() -> unsignedBackup.verify("replica_state", signingPrimary.sign("hci-0002@EBS", "replica_state", args())))
+                .isInstanceOf(ReplicaAuth.ReplicaAuthException.class)
+                .hasMessageContaining("has no secret: configure the same secret on both hosts");
+    }
+
+    @Test
+    void anUnsignedCallToAHostThatSharesASecretWithTheCallerIsRefused() {
+        ReplicaAuth signingBackup = new ReplicaAuth("hci-0002@EBS", Map.of("hci-0001@EBS", SECRET), clock(NOW));
+
+        assertThatThrownBy(() -> signingBackup.verify("replica_state", unsignedPrimary.sign("hci-0002@EBS", "replica_state", args())))
+                .isInstanceOf(ReplicaAuth.ReplicaAuthException.class)
+                .hasMessageContaining("is not signed, but this host's replication_device for hci-0001@EBS has a secret");
+    }
+
+    @Test
+    void aCallerWithoutAnyReplicationDeviceHereIsStillRefused() {
+        ReplicaAuth stranger = ReplicaAuth.forPeers("hci-0009@EBS", Map.of("hci-0002@EBS", Optional.empty()), clock(NOW));
+
+        assertThatThrownBy(() -> unsignedBackup.verify("replica_state", stranger.sign("hci-0002@EBS", "replica_state", args())))
+                .isInstanceOf(ReplicaAuth.ReplicaAuthException.class)
+                .hasMessageContaining("unknown caller");
     }
 }

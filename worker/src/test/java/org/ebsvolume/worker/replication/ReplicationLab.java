@@ -91,7 +91,8 @@ final class ReplicationLab {
 
     /** The worker's runtime classpath (this JVM's, without test classes and frameworks) and a java.args file, into {@value #HOME}. */
     void deployWorker(String node) {
-        Path staging = root.resolve("worker/target/lab-repl-deploy");
+        // One staging directory per lab: the storage group's lab deploys with this class too, side by side.
+        Path staging = root.resolve("worker/target/lab-deploy-" + env.get("EBS_LAB_PORT_BASE"));
         List<String> nodeEntries = new ArrayList<>();
         try {
             LabWorker.deleteTree(staging);
