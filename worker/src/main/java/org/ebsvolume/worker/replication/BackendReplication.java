@@ -73,10 +73,11 @@ public final class BackendReplication {
             secrets.put(d.backendId(), d.secret());
             addresses.put(d.backendId(), d.ip().orElseThrow());
             if (d.secret().isEmpty()) {
-                LOG.warn("Backend {}: replication_device {} has no secret: replica calls to and from it are trusted like"
-                        + " every other Cinder RPC on this broker (anyone with the broker's credentials could send them)."
-                        + " To sign them (HMAC-SHA256), add secret:<at least {} characters> to this device and the same"
-                        + " secret to its replication_device for this host, and restart both", backend.name(), d.backendId(),
+                // Worded without "secret" next to a colon: the log masker would hide the words after it.
+                LOG.warn("Backend {}: replication_device {} has no shared secret, so replica calls to and from it are"
+                        + " trusted like every other Cinder RPC on this broker (anyone with the broker's credentials could"
+                        + " send them). To sign them (HMAC-SHA256), give this device and the peer's device for this host"
+                        + " the same 'secret' key, at least {} characters long, and restart both", backend.name(), d.backendId(),
                         ReplicationDevice.MIN_SECRET_LENGTH);
             }
         }

@@ -173,7 +173,8 @@ class DocumentedEbsSectionLabTest {
         assertThat(pools.get(HOST_A + "#ebs").path("replication_targets").toString()).contains(HOST_B);
         assertThat(pools.get(HOST_B + "#ebs").path("replication_targets").toString()).contains(HOST_A);
         String log = lab.execOk(NODEA, "cat", ReplicationLab.LOG_DIR + "/ebs-volume.log");
-        assertThat(log).contains("replication_device " + HOST_B + " has no secret")
+        assertThat(log).contains("replication_device " + HOST_B + " has no shared secret, so replica calls to and from it are"
+                        + " trusted like every other Cinder RPC on this broker")
                 .contains("backend_port = 7000 is accepted and not used")
                 .contains("replication_device " + HOST_B + ": port:7000 is accepted and not used");
     }
