@@ -257,15 +257,15 @@ final class ConfigLoader {
         if (volumeDriver != null && !storageDriver && !volumeDriver.equals(Options.CAPACITY_ONLY_DRIVER)) {
             // Never a silent fallback: a service that shows "up" and fails every create.
             problemAt(driver.raw(), name, Options.VOLUME_DRIVER.name(), volumeDriver, "a driver ebs-volume serves: "
-                    + "cinder.volume.drivers.ovt.ebs.EBSVolumeDriver (the EBS driver, with replication), "
-                    + "cinder.volume.drivers.lvm.LVMVolumeDriver (Cinder's LVM driver: the same storage, no "
-                    + "replication_device) or cinder.volume.drivers.ebs.EBSDriver (this project's name for the first)");
+                    + Options.PYTHON_EBS_DRIVER + " (the EBS driver, with replication), " + Options.LVM_DRIVER
+                    + " (Cinder's LVM driver: the same storage, no replication_device) or " + Options.EBS_DRIVER
+                    + " (this project's name for the first)");
         }
         List<ReplicationDevice> devices = replicationDevices(name, backendId.value(), storageDriver);
         if (!devices.isEmpty() && Options.LVM_DRIVER.equals(volumeDriver)) {
             problems.add(ConfigProblem.about(firstFileOf(name), name, Options.REPLICATION_DEVICE.name(), "replication_device"
                     + " is set but volume_driver is Cinder's LVM driver, which does not replicate; for replication set"
-                    + " volume_driver = cinder.volume.drivers.ovt.ebs.EBSVolumeDriver"));
+                    + " volume_driver = " + Options.PYTHON_EBS_DRIVER));
         }
         if (!devices.isEmpty() && storageDriver && backendId.value() == null) {
             problems.add(ConfigProblem.about(firstFileOf(name), name, Options.BACKEND_ID.name(), "backend_id is not set:"

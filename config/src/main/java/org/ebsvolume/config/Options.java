@@ -44,10 +44,11 @@ final class Options {
      * (also Cinder's default when the key is absent; an LVM backend has no replication device),
      * and this project's own name. Any other value is a configuration error.
      */
-    static final Set<String> STORAGE_DRIVERS = Set.of("cinder.volume.drivers.ovt.ebs.EBSVolumeDriver",
-            "cinder.volume.drivers.lvm.LVMVolumeDriver", "cinder.volume.drivers.ebs.EBSDriver");
+    static final String PYTHON_EBS_DRIVER = "cinder.volume.drivers.ovt.ebs.EBSVolumeDriver";
     /** Cinder's LVM driver: the storage driver without replication. */
     static final String LVM_DRIVER = "cinder.volume.drivers.lvm.LVMVolumeDriver";
+    static final String EBS_DRIVER = "cinder.volume.drivers.ebs.EBSDriver";
+    static final Set<String> STORAGE_DRIVERS = Set.of(PYTHON_EBS_DRIVER, LVM_DRIVER, EBS_DRIVER);
     /**
      * The capacity-only backend (reports its VG, holds no volumes), for hosts without
      * device-mapper such as the project's own test machines; only ever chosen by this name.
@@ -146,7 +147,7 @@ final class Options {
     // backend sections and [backend_defaults]
 
     static final Opt<String> VOLUME_DRIVER =
-            Opt.of("volume_driver", OsloTypes.STRING, "cinder.volume.drivers.lvm.LVMVolumeDriver");
+            Opt.of("volume_driver", OsloTypes.STRING, LVM_DRIVER);
     static final Opt<String> VOLUME_BACKEND_NAME = Opt.of("volume_backend_name", OsloTypes.STRING, null);
     static final Opt<String> BACKEND_AVAILABILITY_ZONE = Opt.of("backend_availability_zone", OsloTypes.STRING, null);
     static final Opt<String> VOLUME_GROUP = Opt.of("volume_group", Options::volumeGroupName, "cinder-volumes");

@@ -219,11 +219,7 @@ public final class DrbdAdm {
         } catch (DrbdResourceUnknownException e) {
             return Optional.empty();
         }
-        try {
-            return Optional.ofNullable(DrbdEvents2Parser.currentState(r.stdout()).get(resource));
-        } catch (DrbdParseException e) {
-            throw new DrbdCommandException("unreadable events2 output: " + e.getMessage(), r.command(), r.exitCode(), r.stderr(), e);
-        }
+        return Optional.ofNullable(statesIn(r).get(resource));
     }
 
     /**
@@ -234,7 +230,11 @@ public final class DrbdAdm {
      * that is down is absent.
      */
     public Map<String, DrbdResourceState> currentStates() throws DrbdException {
-        CommandResult r = run("drbdsetup", "events2", "--now", "--statistics", "all");
+        return statesIn(run("drbdsetup", "events2", "--now", "--statistics", "all"));
+    }
+
+    /** The resources an {@code events2 --now} run printed; its output unreadable is a command failure. */
+    private static Map<String, DrbdResourceState> statesIn(CommandResult r) throws DrbdCommandException {
         try {
             return DrbdEvents2Parser.currentState(r.stdout());
         } catch (DrbdParseException e) {

@@ -17,11 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Authenticates the replica calls between two storage hosts over the broker. Anyone with broker
@@ -60,7 +63,7 @@ public final class ReplicaAuth {
     private final String ownBackendId;
     private final Map<String, byte[]> secrets;
     /** Peers configured without a secret: their calls are not signed. */
-    private final java.util.Set<String> unsignedPeers;
+    private final Set<String> unsignedPeers;
     private final Clock clock;
     /** nonce -> epoch second it was seen; entries older than twice the skew are dropped. */
     private final Map<String, Long> seenNonces = new HashMap<>();
@@ -70,10 +73,10 @@ public final class ReplicaAuth {
      * @param secrets      each peer's {@code backend_id} and the secret shared with it
      */
     public ReplicaAuth(String ownBackendId, Map<String, String> secrets, Clock clock) {
-        this(ownBackendId, secrets, java.util.Set.of(), clock);
+        this(ownBackendId, secrets, Set.of(), clock);
     }
 
-    private ReplicaAuth(String ownBackendId, Map<String, String> secrets, java.util.Set<String> unsignedPeers, Clock clock) {
+    private ReplicaAuth(String ownBackendId, Map<String, String> secrets, Set<String> unsignedPeers, Clock clock) {
         this.ownBackendId = Objects.requireNonNull(ownBackendId, "ownBackendId");
         Map<String, byte[]> keys = new HashMap<>();
         secrets.forEach((peer, secret) -> {
@@ -83,7 +86,7 @@ public final class ReplicaAuth {
             keys.put(peer, secret.getBytes(StandardCharsets.UTF_8));
         });
         this.secrets = Collections.unmodifiableMap(keys);
-        this.unsignedPeers = java.util.Set.copyOf(unsignedPeers);
+        this.unsignedPeers = Set.copyOf(unsignedPeers);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -91,9 +94,9 @@ public final class ReplicaAuth {
      * @param peers each peer's {@code backend_id} and the secret shared with it, or empty for a
      *              peer configured without one (its calls are not signed)
      */
-    public static ReplicaAuth forPeers(String ownBackendId, Map<String, java.util.Optional<String>> peers, Clock clock) {
+    public static ReplicaAuth forPeers(String ownBackendId, Map<String, Optional<String>> peers, Clock clock) {
         Map<String, String> secrets = new HashMap<>();
-        java.util.Set<String> unsigned = new java.util.HashSet<>();
+        Set<String> unsigned = new HashSet<>();
         peers.forEach((peer, secret) -> secret.ifPresentOrElse(v -> secrets.put(peer, v), () -> unsigned.add(peer)));
         return new ReplicaAuth(ownBackendId, secrets, unsigned, clock);
     }
@@ -153,7 +156,7 @@ public final class ReplicaAuth {
             if (caller != null && !caller.isEmpty() && !secrets.containsKey(caller)) {
                 throw new ReplicaAuthException("unknown caller: no replication_device with backend_id " + caller + " here");
             }
-            if (caller != null && secrets.containsKey(caller) && signature.isEmpty()) {
+            if (caller != null && !caller.isEmpty() && signature.isEmpty()) {
                 throw new ReplicaAuthException("the call is not signed, but this host's replication_device for " + caller
                         + " has a secret: configure the same secret on both hosts, or none on either");
             }
@@ -161,9 +164,6 @@ public final class ReplicaAuth {
                 throw new ReplicaAuthException("incomplete '" + AUTH_KEY + "' argument (caller, timestamp, nonce, signature)");
             }
             byte[] key = secrets.get(caller);
-            if (key == null) {
-                throw new ReplicaAuthException("unknown caller: no replication_device with backend_id " + caller + " here");
-            }
             String expected = hmac(key, canonical(method, caller, ts.asLong(), nonce, withoutAuth(args)));
             if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
                 throw new ReplicaAuthException("bad signature (a different secret, or the call was altered)");

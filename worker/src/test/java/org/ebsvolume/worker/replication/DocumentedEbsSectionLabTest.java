@@ -23,8 +23,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,15 +70,7 @@ class DocumentedEbsSectionLabTest {
 
     @BeforeAll
     void twoNodesRunTheDocumentedSectionWithOnlyTheAddressesChanged() throws Exception {
-        CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
-                "EBS_CINDER_SERVICE_DOWN_TIME", "10", "EBS_CINDER_REPORT_INTERVAL", "2",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf().toString()), "--reset-db"));
-        lab.lab(Duration.ofMinutes(15), "up", NODEA, NODEB).requireSuccess();
-        try {
-            cp = plane.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
-        }
+        cp = ReplicationScenario.bootWithTheControlPlane(lab, NODEA, NODEB);
         db = cp.db();
         ipA = lab.ip(NODEA);
         ipB = lab.ip(NODEB);
@@ -174,7 +164,7 @@ class DocumentedEbsSectionLabTest {
         assertThat(pools.get(HOST_B + "#ebs").path("replication_targets").toString()).contains(HOST_A);
         String log = lab.execOk(NODEA, "cat", ReplicationLab.LOG_DIR + "/ebs-volume.log");
         assertThat(log).contains("replication_device " + HOST_B + " has no shared secret, so replica calls to and from it are"
-                        + " trusted like every other Cinder RPC on this broker")
+                + " trusted like every other Cinder RPC on this broker")
                 .contains("backend_port = 7000 is accepted and not used")
                 .contains("replication_device " + HOST_B + ": port:7000 is accepted and not used");
     }

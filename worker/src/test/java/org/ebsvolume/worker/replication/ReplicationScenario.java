@@ -148,18 +148,28 @@ final class ReplicationScenario {
 
     /** The control plane (DB reset) and nodec, noded, nodee, booting side by side. */
     void bootNodesAndStartTheControlPlane() {
-        CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
-                "EBS_CINDER_SERVICE_DOWN_TIME", "10", "EBS_CINDER_REPORT_INTERVAL", "2",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf().toString()), "--reset-db"));
-        lab.lab(Duration.ofMinutes(15), "up", NODEC, NODED, NODEE).requireSuccess();
-        try {
-            cp = plane.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
-        }
+        cp = bootWithTheControlPlane(lab, NODEC, NODED, NODEE);
         db = cp.db();
         ipC = lab.ip(NODEC);
         ipD = lab.ip(NODED);
+    }
+
+    /**
+     * Boots {@code nodes} while the control plane starts with the replication lab's timers
+     * (service_down_time 10, report_interval 2) and an empty database; returns it once both are up.
+     */
+    static ControlPlane bootWithTheControlPlane(ReplicationLab lab, String... nodes) {
+        CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
+                "EBS_CINDER_SERVICE_DOWN_TIME", "10", "EBS_CINDER_REPORT_INTERVAL", "2",
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf().toString()), "--reset-db"));
+        List<String> up = new ArrayList<>(List.of("up"));
+        up.addAll(List.of(nodes));
+        lab.lab(Duration.ofMinutes(15), up.toArray(String[]::new)).requireSuccess();
+        try {
+            return plane.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+        }
     }
 
     /** Empty storage and this build's worker (stopped) on both storage nodes; nodee gives up on a dead portal quickly. */
