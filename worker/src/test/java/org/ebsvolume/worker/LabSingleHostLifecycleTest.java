@@ -41,6 +41,9 @@ import static org.ebsvolume.worker.testing.LabVolumes.sha256;
  * (real kernel: LVM thin pool, LIO, iSCSI) against the real Cinder control plane on the host
  * (cinder-api, cinder-scheduler, MariaDB, RabbitMQ), everything driven by the real {@code cinder}
  * CLI; {@code nodeb} is the compute host that logs in with iscsiadm and CHAP and moves real data.
+ * The worker is installed and run as an operator runs it: the project's Debian package
+ * ({@code scripts/build-deb}, {@code dpkg -i}) and {@code systemctl start ebs-volume}, root with
+ * the unit's hardening.
  *
  * <p>Backends on nodea: {@code ebs} (lvm_type = thin, VG {@code cinder-volumes} on /dev/vdb, the
  * driver makes the pool) and {@code ebs-thick} (lvm_type = default, VG {@code cinder-volumes-thick}
@@ -118,14 +121,16 @@ class LabSingleHostLifecycleTest {
         t0 = System.nanoTime();
         // Stats only at start-up and after a delete (as Cinder's LVM driver after delete_volume):
         // the out-of-space test needs the scheduler to keep its view while the VG fills behind it.
-        LabWorker.Settings settings = LabWorker.Settings.defaults().withBackends(THIN, THICK).withStatsPollingInterval(600);
+        // Installed and run as an operator does: the project's Debian package, `systemctl start ebs-volume`.
+        LabWorker.Settings settings = LabWorker.Settings.defaults().withBackends(THIN, THICK).withStatsPollingInterval(600)
+                .withDebianPackage();
         if (reuse) {
             // The cinder DB starts empty: so must the storage the nodes kept from an earlier run.
             LabWorker.wipeStorage(lab, settings);
             lab.exec(NODEB, "bash", "-c", "iscsiadm -m node --logoutall=all; iscsiadm -m node --op delete; true");
         }
         worker = LabWorker.deploy(lab, cp, settings);
-        timings.put("worker deploy (classpath push, VG, cinder.conf)", since(t0));
+        timings.put("worker deploy (package install, VG, cinder.conf)", since(t0));
         vols = new LabVolumes(lab, cp, db, NODEB, () -> worker.log());
         Duration started = worker.start();
         timings.put("worker start until nodea@ebs and nodea@ebs-thick up with pools", seconds(started));

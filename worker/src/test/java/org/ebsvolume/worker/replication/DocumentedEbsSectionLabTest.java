@@ -34,7 +34,11 @@ import static org.ebsvolume.worker.replication.ReplicationScenario.awaitTrue;
  * class, {@code backend_id = hci-0001@EBS}, a {@code replication_device} without a secret, ports
  * and a peer volume group this product does not use), pasted into two lab nodes with only the
  * addresses changed, and then the README's own commands: its volume type, a volume, {@code cinder
- * failover-host hci-0002@EBS --backend_id hci-0001@EBS}, and back.
+ * failover-host hci-0002@EBS --backend_id hci-0001@EBS}, and back. The workers are installed
+ * and run as an operator runs them: the project's Debian package ({@code scripts/build-deb},
+ * {@code dpkg -i}) and {@code systemctl start ebs-volume}; then the package's own promises: root
+ * with the unit's hardening, the LVM filter, log rotation the worker follows, a clean
+ * {@code systemctl stop}, and a purge that takes its LVM filter away.
  *
  * <p>nodea is {@code hci-0001}, nodeb {@code hci-0002} (Cinder's {@code host}; DRBD's {@code on}
  * sections keep the node names). VG {@code volumes} with a thin pool, so {@code lvm_type}'s
@@ -84,13 +88,14 @@ class DocumentedEbsSectionLabTest {
             // An operator's VG "volumes" with a thin pool: lvm_type's default (auto) then makes thin volumes.
             lab.execOk(node, "bash", "-c", "pvcreate -q -y /dev/vdb && vgcreate -q \"$1\" /dev/vdb"
                     + " && lvcreate -q -y -T -l 90%FREE \"$1/$1-pool\"", "vg", VG);
-            lab.deployWorker(node);
+            // As an operator installs it: the project's Debian package, then `systemctl start ebs-volume`.
+            lab.installPackage(node);
         }
         java.time.Instant before = java.time.Instant.now();
         lab.writeConfig(NODEA, config("hci-0001", ipA, ipB));
         lab.writeConfig(NODEB, config("hci-0002", ipB, ipA));
-        lab.startWorker(NODEA);
-        lab.startWorker(NODEB);
+        lab.startInstalledWorker(NODEA);
+        lab.startInstalledWorker(NODEB);
         awaitTrue("both workers up with replication enabled", Duration.ofMinutes(5), () -> {
             for (String host : List.of(HOST_A, HOST_B)) {
                 if (!cp.serviceState("cinder-volume", host).map("up"::equals).orElse(false)) {
@@ -146,6 +151,7 @@ class DocumentedEbsSectionLabTest {
                 .toString().replace(':', '-'), cp, NODEA, NODEB));
         for (String node : List.of(NODEA, NODEB)) {
             lab.stopWorker(node);
+            lab.purgePackage(node);
         }
         if (!Boolean.getBoolean("ebs.lab.reuse") && !Boolean.getBoolean("ebs.lab.keep")) {
             lab.lab(Duration.ofMinutes(5), "clean");
@@ -250,6 +256,52 @@ class DocumentedEbsSectionLabTest {
     private Map<String, Object> serviceRow(String host) {
         return db.single("SELECT replication_status, active_backend_id, disabled, disabled_reason FROM services"
                 + " WHERE host = ? AND `binary` = 'cinder-volume' AND deleted = 0", host);
+    }
+
+    @Test
+    @Order(6)
+    void thePackageRunsTheWorkerAsRootHardenedWithAnLvmFilterThatHidesDrbdDevices() {
+        for (String node : List.of(NODEA, NODEB)) {
+            assertThat(lab.execOk(node, "systemctl", "show", "-p", "User", "-p", "ProtectSystem", "-p", "NoNewPrivileges",
+                    "-p", "FragmentPath", "ebs-volume"))
+                    .contains("ProtectSystem=full").contains("NoNewPrivileges=yes")
+                    .contains("FragmentPath=/lib/systemd/system/ebs-volume.service");
+            // The fence spool: an answer there lets a disconnected node write, so root only.
+            assertThat(lab.execOk(node, "stat", "-c", "%a %U", "/run/ebs-volume").strip()).isEqualTo("700 root");
+            assertThat(lab.execOk(node, "lvmconfig", "devices/global_filter")).contains("r|^/dev/drbd|");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void afterLogrotateTheWorkerWritesToTheFreshFile() {
+        String log = ReplicationLab.LOG_DIR + "/ebs-volume.log";
+        lab.execOk(NODEB, "logrotate", "-f", "/etc/logrotate.d/ebs-volume");
+        assertThat(lab.execOk(NODEB, "ls", ReplicationLab.LOG_DIR)).contains("ebs-volume.log.1");
+        // debug = true: the heartbeat (report_interval 2) logs every few seconds.
+        awaitTrue("the worker's next lines in the rotated-to file", Duration.ofSeconds(60),
+                () -> !lab.execOk(NODEB, "cat", log).isBlank());
+        assertThat(lab.execOk(NODEB, "head", "-c", "1", log)).as("no NUL padding before the first line (O_APPEND)").doesNotContain("\0");
+    }
+
+    @Test
+    @Order(8)
+    void systemctlStopEndsWithSuccessWithinTheStopTimeout() {
+        long t0 = System.nanoTime();
+        lab.execOk(NODEB, "systemctl", "stop", ReplicationLab.UNIT);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(lab.execOk(NODEB, "systemctl", "show", "-p", "Result", "-p", "ExecMainStatus", ReplicationLab.UNIT))
+                .contains("Result=success").contains("ExecMainStatus=143");
+        assertThat(took).isLessThan(Duration.ofSeconds(90));
+    }
+
+    @Test
+    @Order(9)
+    void purgingThePackageTakesItsLvmFilterAway() {
+        lab.purgePackage(NODEB);
+        assertThat(lab.exec(NODEB, "dpkg", "-s", "ebs-volume").ok()).isFalse();
+        assertThat(lab.exec(NODEB, "lvmconfig", "devices/global_filter").stdout()).doesNotContain("drbd");
+        assertThat(lab.execOk(NODEB, "cat", "/etc/lvm/lvmlocal.conf")).doesNotContain("ebs-volume");
     }
 
     private void awaitDrbd(String node, Predicate<DrbdResourceState> done) {

@@ -132,6 +132,40 @@ final class ReplicationLab {
         execOk(node, "chmod", "0755", "/usr/bin/ebs-lio");
     }
 
+    /**
+     * The package {@code scripts/build-deb} made ({@code target/ebs-volume_<version>_all.deb}; the
+     * lab stage builds it before its groups), installed as an operator installs it: {@code dpkg -i}
+     * (its dependencies are in the lab image), which puts the jar, the launcher, ebs-lio, the DRBD
+     * handler, the unit and the LVM filter in place. Then the worker runs as
+     * {@code systemctl start ebs-volume}; {@link #stopWorker} and the logs work the same.
+     */
+    void installPackage(String node) {
+        Path deb = LabWorker.builtDebianPackage(root);
+        execOk(node, "rm", "-rf", HOME);
+        push(node, deb, "/tmp/ebs-volume.deb");
+        execOk(node, "dpkg", "-i", "/tmp/ebs-volume.deb");
+        // The JVM options of the classpath deploy (a small heap, C1 only: the nodes are emulated).
+        try {
+            Path defaults = Files.createTempFile("ebs-volume-default", "");
+            Files.writeString(defaults, "EBS_VOLUME_JAVA_OPTS=\"-Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                    + " -XX:+ExitOnOutOfMemoryError\"\n");
+            push(node, defaults, "/etc/default/ebs-volume");
+            Files.delete(defaults);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code dpkg --purge ebs-volume}: what the package added goes (the LVM filter too), so a later class can deploy its own way. */
+    void purgePackage(String node) {
+        exec(node, "dpkg", "--purge", "ebs-volume");
+    }
+
+    /** The installed unit ({@code systemctl start ebs-volume}), as an operator starts it. */
+    void startInstalledWorker(String node) {
+        execOk(node, "systemctl", "start", UNIT);
+    }
+
     void writeConfig(String node, String text) {
         try {
             Path local = Files.createTempFile("lab-repl-" + node, ".conf");
@@ -188,7 +222,8 @@ final class ReplicationLab {
     }
 
     String workerLog(String node) {
-        CliResult r = exec(node, "bash", "-c", "tail -n 120 \"$1\"/ebs-volume.log; tail -n 40 \"$1\"/console.log", "log", LOG_DIR);
+        CliResult r = exec(node, "bash", "-c", "tail -n 120 \"$1\"/ebs-volume.log; if [ -f \"$1\"/console.log ]; then tail -n 40 \"$1\"/console.log;"
+                + " else journalctl -u ebs-volume --no-pager -n 40; fi", "log", LOG_DIR);
         return "===== " + node + " worker log\n" + r.stdout() + r.stderr();
     }
 }

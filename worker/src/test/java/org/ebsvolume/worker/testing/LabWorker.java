@@ -90,12 +90,15 @@ public final class LabWorker {
      * @param backends              {@code enabled_backends}, in order
      * @param statsPollingInterval  {@code backend_stats_polling_interval} (seconds)
      * @param javaOptions           JVM options of the service
+     * @param deployment            how the worker gets onto the node and runs there
      */
-    public record Settings(String node, List<Backend> backends, int statsPollingInterval, List<String> javaOptions) {
+    public record Settings(String node, List<Backend> backends, int statsPollingInterval, List<String> javaOptions,
+                           Deployment deployment) {
         public Settings {
             requireName(node);
             backends = List.copyOf(backends);
             javaOptions = List.copyOf(javaOptions);
+            java.util.Objects.requireNonNull(deployment, "deployment");
         }
 
         /**
@@ -104,24 +107,40 @@ public final class LabWorker {
          */
         public static Settings defaults() {
             return new Settings("nodea", List.of(Backend.thin("ebs")), 60,
-                    List.of("-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+                    List.of("-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), Deployment.CLASSPATH);
         }
 
         public Settings withBackends(Backend... b) {
-            return new Settings(node, List.of(b), statsPollingInterval, javaOptions);
+            return new Settings(node, List.of(b), statsPollingInterval, javaOptions, deployment);
         }
 
         public Settings withStatsPollingInterval(int seconds) {
-            return new Settings(node, backends, seconds, javaOptions);
+            return new Settings(node, backends, seconds, javaOptions, deployment);
         }
 
         public Settings withNode(String n) {
-            return new Settings(n, backends, statsPollingInterval, javaOptions);
+            return new Settings(n, backends, statsPollingInterval, javaOptions, deployment);
         }
 
         public Settings withJavaOptions(List<String> options) {
-            return new Settings(node, backends, statsPollingInterval, options);
+            return new Settings(node, backends, statsPollingInterval, options, deployment);
         }
+
+        /** The worker from the project's Debian package, run as {@code systemctl start ebs-volume}. */
+        public Settings withDebianPackage() {
+            return new Settings(node, backends, statsPollingInterval, javaOptions, Deployment.DEBIAN_PACKAGE);
+        }
+    }
+
+    /** How the worker gets onto a node. */
+    public enum Deployment {
+        /** This build's classes and libraries pushed as they are, run by {@code systemd-run} (fast to iterate). */
+        CLASSPATH,
+        /**
+         * {@code target/ebs-volume_*_all.deb} ({@code scripts/build-deb}) installed with {@code dpkg -i},
+         * run by its own unit, {@code systemctl start ebs-volume}: as an operator runs it.
+         */
+        DEBIAN_PACKAGE
     }
 
     private final Lab lab;
@@ -144,7 +163,13 @@ public final class LabWorker {
     public static LabWorker deploy(Lab lab, ControlPlane controlPlane, Settings settings) {
         LabWorker w = new LabWorker(lab, controlPlane, settings, lab.ip(settings.node()));
         w.stopUnit();
-        w.pushClasspath();
+        if (settings.deployment() == Deployment.DEBIAN_PACKAGE) {
+            w.installPackage();
+        } else {
+            // An installed package's unit file would make `systemd-run --unit ebs-volume` fail.
+            lab.exec(Duration.ofMinutes(2), settings.node(), "dpkg", "--purge", "ebs-volume");
+            w.pushClasspath();
+        }
         w.prepareVolumeGroups();
         w.writeConfig(w.defaultConfig());
         return w;
@@ -253,6 +278,11 @@ public final class LabWorker {
         long t0 = System.nanoTime();
         stopUnit();
         lab.execOk(node(), "mkdir", "-p", LOG_DIR);
+        if (settings.deployment() == Deployment.DEBIAN_PACKAGE) {
+            lab.execOk(node(), "systemctl", "start", UNIT);
+            awaitUp(Duration.ofMinutes(4));
+            return Duration.ofNanos(System.nanoTime() - t0);
+        }
         List<String> argv = new ArrayList<>(List.of("systemd-run", "--unit=" + UNIT, "--description=ebs-volume (lab)",
                 "--property=StandardOutput=append:" + LOG_DIR + "/console.log",
                 "--property=StandardError=append:" + LOG_DIR + "/console.log",
@@ -322,8 +352,12 @@ public final class LabWorker {
 
     /** The worker's log (oslo format, {@value #LOG_DIR}/ebs-volume.log) and its console (stdout/stderr), last lines. */
     public String log() {
-        CliResult r = lab.exec(node(), "bash", "-c", "for f in " + LOG_DIR + "/ebs-volume.log " + LOG_DIR + "/console.log; do "
-                + "echo \"===== $f (last 150 lines)\"; tail -n 150 \"$f\" 2>&1; done; "
+        // A packaged unit's stdout/stderr go to the journal; systemd-run's to console.log.
+        String console = settings.deployment() == Deployment.DEBIAN_PACKAGE
+                ? "echo '===== journal (last 40 lines)'; journalctl -u " + UNIT + " --no-pager -n 40 2>&1; "
+                : "echo '===== " + LOG_DIR + "/console.log (last 150 lines)'; tail -n 150 " + LOG_DIR + "/console.log 2>&1; ";
+        CliResult r = lab.exec(node(), "bash", "-c", "echo '===== " + LOG_DIR + "/ebs-volume.log (last 150 lines)'; tail -n 150 "
+                + LOG_DIR + "/ebs-volume.log 2>&1; " + console
                 + "echo '===== systemctl status'; systemctl status --no-pager -n 0 " + UNIT + " 2>&1 || true");
         return r.stdout() + r.stderr();
     }
@@ -425,6 +459,39 @@ public final class LabWorker {
         lab.push(node(), List.of(staging), HOME);
         lab.execOk(node(), "test", "-f", HOME + "/java.args");
         installLioHelper(lab, node());
+    }
+
+    /**
+     * The package {@code scripts/build-deb} made, installed as an operator installs it ({@code dpkg
+     * -i}: its dependencies are in the lab image), with this worker's JVM options in
+     * {@code /etc/default/ebs-volume}.
+     */
+    private void installPackage() {
+        lab.execOk(node(), "rm", "-rf", HOME);
+        lab.push(node(), List.of(builtDebianPackage(lab.root())), "/tmp/ebs-volume.deb");
+        lab.execOk(node(), "dpkg", "-i", "/tmp/ebs-volume.deb");
+        List<String> options = new ArrayList<>(settings.javaOptions());
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        lab.execOk(node(), "bash", "-c", "printf 'EBS_VOLUME_JAVA_OPTS=\"%s\"\\n' \"$1\" > /etc/default/ebs-volume", "defaults",
+                String.join(" ", options));
+    }
+
+    /**
+     * The one {@code target/ebs-volume_*_all.deb} under the repository root; a missing one fails
+     * with the command that makes it (the lab stage, {@code scripts/test-lab}, runs it first).
+     */
+    public static Path builtDebianPackage(Path root) {
+        List<Path> debs = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(root.resolve("target"), "ebs-volume_*_all.deb")) {
+            files.forEach(debs::add);
+        } catch (IOException e) {
+            throw new AssertionError("no " + root.resolve("target") + " with the package: run scripts/build-deb", e);
+        }
+        if (debs.size() != 1) {
+            throw new AssertionError("want exactly one target/ebs-volume_*_all.deb, found " + debs
+                    + ": run scripts/build-deb (the lab stage, scripts/test-lab, runs it first)");
+        }
+        return debs.get(0);
     }
 
     /** {@code bin/ebs-lio} as {@code /usr/bin/ebs-lio}, where an operator installs it (the LIO target runs it). */
