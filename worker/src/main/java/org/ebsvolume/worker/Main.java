@@ -93,7 +93,8 @@ public final class Main {
     /**
      * The EBS driver for a backend whose {@code volume_driver} names it: LVM volumes in
      * {@code volume_group}, exported by LIO ({@code target_helper = lioadm}) or tgt. Storage
-     * commands need root: as another user (systemd's {@code cinder}) they run through {@code sudo -n}.
+     * commands need root: the package's unit runs the worker as root (packaging/deb/README.Debian
+     * says why); as another user they run through {@code sudo -n}, which that user must be granted.
      */
     static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend) throws DriverException {
         return ebsDriver(conf, backend, EbsStorage.of(conf, backend, null), conf.host());
