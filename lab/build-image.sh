@@ -32,10 +32,11 @@ SUITE=${EBS_LAB_SUITE:-bookworm}
 EXTRA_PKGS=(${EBS_LAB_EXTRA_PACKAGES:-})
 # Guest packages: the storage stack the worker drives, the JRE it runs on, what the guest agent
 # and the tests use (iproute2, kmod, procps, python3 via targetcli-fb), dbus (without the system
-# bus every targetcli call dies with "g-io-error-quark: Could not connect"), sudo (a root helper).
+# bus every targetcli call dies with "g-io-error-quark: Could not connect"), sudo (a root helper),
+# logrotate (every Debian server has it; the ebs-volume package's rotation is tested with it).
 GUEST_PKGS=(
   linux-image-cloud-amd64 systemd-sysv udev dbus kmod iproute2 iputils-ping procps psmisc
-  e2fsprogs util-linux less strace sudo openssh-server
+  e2fsprogs util-linux less strace sudo openssh-server logrotate
   lvm2 thin-provisioning-tools drbd-utils targetcli-fb open-iscsi tgt libiscsi-bin sg3-utils qemu-utils
   openjdk-17-jre-headless
   "${EXTRA_PKGS[@]}"
