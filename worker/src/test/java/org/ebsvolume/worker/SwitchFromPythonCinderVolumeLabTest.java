@@ -41,7 +41,9 @@ import static org.ebsvolume.worker.testing.LabVolumes.field;
  *
  * <p>The nodes run the image variant with Debian's cinder-volume installed (the one
  * {@code scripts/bench-start} uses), in a lab of their own ({@code /tmp/ebs-lab-python}, ports
- * 25000+). The methods run in order and build on each other.
+ * 25000+), with a control plane of their own ({@code /tmp/ebs-cinder-python}, cinder-api on 8746,
+ * database and RabbitMQ virtual host {@code cinder_python}). The methods run in order and build on
+ * each other.
  *
  * <p>In the soak tier ({@code scripts/test-lab --soak}), not CI: under the lab's emulated CPU the
  * Python service needs 5-10 minutes to initialise two LVM backends (every LVM command goes through
@@ -90,7 +92,10 @@ class SwitchFromPythonCinderVolumeLabTest {
         if (!Boolean.getBoolean("ebs.lab.reuse")) {
             lab.clean();
         }
+        // A control plane of its own too, so that the soak tier can run beside CI's lab stage.
         CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
+                "EBS_CINDER_DIR", "/tmp/ebs-cinder-python", "EBS_CINDER_API_PORT", "8746", "EBS_CINDER_DB_NAME", "cinder_python",
+                "EBS_CINDER_TRANSPORT_URL", "rabbit://guest:guest@127.0.0.1:5672/cinder_python",
                 "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
                 "EBS_CINDER_SCHEDULER_INIT_WAIT", "2"), "--reset-db"));
         lab.up(NODEA, NODEB);
