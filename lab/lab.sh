@@ -36,6 +36,8 @@
 #   EBS_LAB_PORT_BASE     first host port (default 24000); the private network's multicast port
 #                         is BASE+99, so two labs with their own BASE and RUN never meet
 #   EBS_LAB_MEM           MiB per node (default 1024)
+#   EBS_LAB_SMP           vCPUs per node (default 1: under TCG each is a host thread, and the host
+#                         has few cores; the Python cinder-volume switch test takes 2)
 #   EBS_LAB_DATA_SIZE     size of vdb (default 8G)
 #   EBS_LAB_DATA2_SIZE    size of vdc (default 12G; sparse: thick snapshots take their origin's full size)
 #   EBS_LAB_BACKEND_PORT  node port forwarded as "backend" (default 8800)
@@ -61,6 +63,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUN=${EBS_LAB_RUN:-/tmp/ebs-volume-lab}
 PORT_BASE=${EBS_LAB_PORT_BASE:-24000}
 MEM=${EBS_LAB_MEM:-1024}
+SMP=${EBS_LAB_SMP:-1}
 DATA_SIZE=${EBS_LAB_DATA_SIZE:-8G}
 DATA2_SIZE=${EBS_LAB_DATA2_SIZE:-12G}
 BACKEND_PORT=${EBS_LAB_BACKEND_PORT:-8800}
@@ -175,7 +178,7 @@ boot_one() {
   : > "$RUN/$node.console"
   # -daemonize: QEMU returns once the VM is set up, so a busy port or a bad option fails here.
   if ! qemu-system-x86_64 \
-      -name "ebs-lab-$node" -machine q35,accel="$acc" -cpu "$cpu" -smp 1 -m "$MEM" \
+      -name "ebs-lab-$node" -machine q35,accel="$acc" -cpu "$cpu" -smp "$SMP" -m "$MEM" \
       -nodefaults -display none -no-reboot -daemonize -pidfile "$RUN/$node.pid" \
       -kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" \
       -append "console=ttyS0 root=/dev/vda rw net.ifnames=0 quiet panic=-1 mitigations=off lab.name=$node lab.ip=$ip lab.lifetime=$LIFETIME lab.mtu=$MTU" \

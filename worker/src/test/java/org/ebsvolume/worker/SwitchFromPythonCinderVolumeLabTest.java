@@ -67,7 +67,7 @@ class SwitchFromPythonCinderVolumeLabTest {
     private static final Duration PYTHON_START = Duration.ofMinutes(15);
     private static final Map<String, String> LAB = Map.of("EBS_LAB_RUN", "/tmp/ebs-lab-python", "EBS_LAB_PORT_BASE", "25000",
             "EBS_LAB_CACHE", "/var/cache/ebs-lab-bench", "EBS_LAB_EXTRA_PACKAGES", "cinder-volume python3-pymysql python3-ply",
-            "EBS_LAB_MEM", "1536");
+            "EBS_LAB_MEM", "1536", "EBS_LAB_SMP", "2");
 
     private Lab lab;
     private ControlPlane cp;
