@@ -124,8 +124,9 @@ class SwitchFromPythonCinderVolumeLabTest {
         lab.exec(NODEB, "bash", "-c", "iscsiadm -m node --logoutall=all; iscsiadm -m node --op delete; true");
         writeCinderConf();
         confChecksum = lab.execOk(NODEA, "sha256sum", CONF);
+        var since = db.utcNow();
         lab.execOk(NODEA, "bash", "-c", "systemctl unmask cinder-volume; systemctl reset-failed cinder-volume; systemctl restart cinder-volume");
-        awaitBothBackendsUp("Debian's cinder-volume", PYTHON_START);
+        awaitBothBackendsUp("Debian's cinder-volume", PYTHON_START, since);
     }
 
     /** The operator's cinder.conf: Cinder's LVM driver, lioadm, the host's broker and database; the same file for both services. */
@@ -235,8 +236,9 @@ class SwitchFromPythonCinderVolumeLabTest {
                 .as("apt removed the cinder-volume package").doesNotContain("install ok installed");
         assertThat(lab.execOk(NODEA, "sha256sum", CONF)).as("cinder.conf untouched").isEqualTo(confChecksum);
 
+        var since = db.utcNow();
         lab.execOk(NODEA, "systemctl", "start", "ebs-volume");
-        awaitBothBackendsUp("ebs-volume", Duration.ofMinutes(5));
+        awaitBothBackendsUp("ebs-volume", Duration.ofMinutes(5), since);
     }
 
     @Test
@@ -321,8 +323,9 @@ class SwitchFromPythonCinderVolumeLabTest {
         assertThat(lab.exec(NODEA, "dpkg-query", "-W", "-f", "${Status}", "ebs-volume").stdout())
                 .as("apt removed the ebs-volume package").doesNotContain("install ok installed");
         assertThat(lab.execOk(NODEA, "sha256sum", CONF)).isEqualTo(confChecksum);
+        var since = db.utcNow();
         lab.execOk(NODEA, "bash", "-c", "systemctl reset-failed cinder-volume; systemctl restart cinder-volume");
-        awaitBothBackendsUp("Debian's cinder-volume again", PYTHON_START);
+        awaitBothBackendsUp("Debian's cinder-volume again", PYTHON_START, since);
 
         String data = vols.<String>overIscsi(NODEA, javaMadeId, dev -> vols.writeRandom(NODEB, dev, DATA_MIB));
         assertThat(vols.checksumOn(NODEA, "/dev/" + THIN_VG + "/volume-" + javaMadeId, DATA_MIB)).isEqualTo(data);
@@ -333,13 +336,19 @@ class SwitchFromPythonCinderVolumeLabTest {
 
     // ------------------------------------------------------------------------------------------------
 
-    private void awaitBothBackendsUp(String which, Duration timeout) {
+    /**
+     * Both backends up for the API with their pools, and heartbeating since {@code since}: the
+     * service that just started, not the row the one before it left fresh (service_down_time).
+     */
+    private void awaitBothBackendsUp(String which, Duration timeout, java.time.LocalDateTime since) {
         try {
             await().atMost(timeout).pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
                 var pools = cp.pools().keySet();
                 return List.of(THIN_BACKEND, THICK_BACKEND).stream().allMatch(b ->
                         cp.serviceState("cinder-volume", "nodea@" + b).map("up"::equals).orElse(false)
-                                && pools.contains("nodea@" + b + "#" + b));
+                                && pools.contains("nodea@" + b + "#" + b)
+                                && db.single("SELECT updated_at FROM services WHERE host = ? AND `binary` = 'cinder-volume' AND deleted = 0",
+                                        "nodea@" + b).get("updated_at") instanceof java.time.LocalDateTime t && t.isAfter(since));
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError(which + " on nodea is not up with both pools after " + timeout.toMinutes() + " min\n"
