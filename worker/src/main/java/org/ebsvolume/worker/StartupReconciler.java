@@ -2,13 +2,20 @@ package org.ebsvolume.worker;
 
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
-import org.ebsvolume.drivers.VolumeRef;
+import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.SnapshotRow;
+import org.ebsvolume.worker.db.SnapshotStatus;
+import org.ebsvolume.worker.db.VolumeRow;
+import org.ebsvolume.worker.db.VolumeStatus;
+import org.ebsvolume.worker.replication.ReplicatedTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@code init_host} and the workers-table cleanup do at start-up: resources this backend left
@@ -33,13 +40,18 @@ final class StartupReconciler {
         this.driver = driver;
     }
 
+    /** Statuses a crash can leave behind, per resource (Cinder's {@code _is_cleanable} and init_host). */
+    private static final Set<VolumeStatus> VOLUME_TRANSITIONAL = EnumSet.of(VolumeStatus.CREATING, VolumeStatus.DELETING,
+            VolumeStatus.DOWNLOADING, VolumeStatus.UPLOADING, VolumeStatus.ATTACHING, VolumeStatus.DETACHING);
+    private static final Set<SnapshotStatus> SNAPSHOT_TRANSITIONAL = EnumSet.of(SnapshotStatus.CREATING, SnapshotStatus.DELETING);
+
     /** @return how many resources were fixed */
     int run() throws SQLException {
         int fixed = 0;
-        for (Map<String, Object> v : tables.volumesOfBackend(backendHost, ResourceTables.VOLUME_TRANSITIONAL)) {
+        for (VolumeRow v : tables.volumeRowsOfBackend(backendHost, VOLUME_TRANSITIONAL)) {
             fixed += fixVolume(v) ? 1 : 0;
         }
-        for (Map<String, Object> s : tables.snapshotsOfBackend(backendHost, ResourceTables.SNAPSHOT_TRANSITIONAL)) {
+        for (SnapshotRow s : tables.snapshotRowsOfBackend(backendHost, SNAPSHOT_TRANSITIONAL)) {
             fixed += fixSnapshot(s) ? 1 : 0;
         }
         for (Map<String, Object> w : tables.workersOf(serviceId)) {
@@ -52,32 +64,30 @@ final class StartupReconciler {
         return fixed;
     }
 
-    private boolean fixVolume(Map<String, Object> v) throws SQLException {
-        String id = (String) v.get("id");
-        String status = (String) v.get("status");
-        switch (status) {
-            case "creating", "downloading" -> {
-                tables.updateVolume(id, Map.of("status", "error"));
-                LOG.warn("Volume {} was left '{}' by a previous run: set to 'error'", id, status);
+    private boolean fixVolume(VolumeRow v) throws SQLException {
+        String id = v.id();
+        switch (v.status()) {
+            case CREATING, DOWNLOADING -> {
+                tables.updateVolume(id, Map.of("status", VolumeStatus.ERROR.column()));
+                LOG.warn("Volume {} was left '{}' by a previous run: set to 'error'", id, v.status());
             }
-            case "deleting" -> {
+            case DELETING -> {
                 try {
-                    driver.deleteVolume(new VolumeRef(id, v.get("_name_id") != null ? (String) v.get("_name_id") : id,
-                            v.get("size") == null ? 0 : ((Number) v.get("size")).intValue(), (String) v.get("host"),
-                            (String) v.get("provider_location"), (String) v.get("provider_auth"),
-                            (String) v.get("volume_type_id"), false));
+                    // Under DRBD as everywhere else: a crash mid-delete of a replicated volume must
+                    // not finish it as a plain LV and leave its DRBD resources on both hosts.
+                    driver.deleteVolume(ReplicatedTypes.volumeRef(v, tables));
                     tables.destroyVolume(id);
                     LOG.warn("Volume {} was left 'deleting' by a previous run: delete finished", id);
                 } catch (DriverException e) {
-                    tables.updateVolume(id, Map.of("status", "error_deleting"));
+                    tables.updateVolume(id, Map.of("status", VolumeStatus.ERROR_DELETING.column()));
                     LOG.error("Volume {} was left 'deleting' and cannot be deleted: {}; set to 'error_deleting'", id, e.getMessage());
                 }
             }
-            case "uploading", "attaching", "detaching" -> {
+            case UPLOADING, ATTACHING, DETACHING -> {
                 boolean attached = tables.attachmentCount(id) > 0;
-                tables.updateVolume(id, attached ? Map.of("status", "in-use", "attach_status", "attached")
-                        : Map.of("status", "available", "attach_status", "detached"));
-                LOG.warn("Volume {} was left '{}' by a previous run: set to '{}'", id, status, attached ? "in-use" : "available");
+                tables.updateVolume(id, attached ? Map.of("status", VolumeStatus.IN_USE.column(), "attach_status", "attached")
+                        : Map.of("status", VolumeStatus.AVAILABLE.column(), "attach_status", "detached"));
+                LOG.warn("Volume {} was left '{}' by a previous run: set to '{}'", id, v.status(), attached ? "in-use" : "available");
             }
             default -> {
                 return false;
@@ -86,27 +96,23 @@ final class StartupReconciler {
         return true;
     }
 
-    private boolean fixSnapshot(Map<String, Object> s) throws SQLException {
-        String id = (String) s.get("id");
-        if ("creating".equals(s.get("status"))) {
-            tables.updateSnapshot(id, Map.of("status", "error"));
+    private boolean fixSnapshot(SnapshotRow s) throws SQLException {
+        String id = s.id();
+        if (s.status() == SnapshotStatus.CREATING) {
+            tables.updateSnapshot(id, Map.of("status", SnapshotStatus.ERROR.column()));
             LOG.warn("Snapshot {} was left 'creating' by a previous run: set to 'error'", id);
             return true;
         }
-        if ("deleting".equals(s.get("status"))) {
-            try {
-                driver.deleteSnapshot(new org.ebsvolume.drivers.SnapshotRef(id, new VolumeRef((String) s.get("volume_id"),
-                        (String) s.get("volume_id"), 0, backendHost, null, null, (String) s.get("volume_type_id"), false),
-                        s.get("volume_size") == null ? 0 : ((Number) s.get("volume_size")).intValue(),
-                        (String) s.get("provider_location")));
-                tables.destroySnapshot(id);
-                LOG.warn("Snapshot {} was left 'deleting' by a previous run: delete finished", id);
-            } catch (DriverException e) {
-                tables.updateSnapshot(id, Map.of("status", "error_deleting"));
-                LOG.error("Snapshot {} was left 'deleting' and cannot be deleted: {}; set to 'error_deleting'", id, e.getMessage());
-            }
-            return true;
+        try {
+            VolumeRow volume = tables.volume(s.volumeId()).map(VolumeRow::of)
+                    .orElseThrow(() -> new DriverException("SnapshotNotFound", "its volume " + s.volumeId() + " has no row"));
+            driver.deleteSnapshot(new SnapshotRef(id, ReplicatedTypes.volumeRef(volume, tables), s.volumeSizeGb(), s.providerLocation()));
+            tables.destroySnapshot(id);
+            LOG.warn("Snapshot {} was left 'deleting' by a previous run: delete finished", id);
+        } catch (DriverException e) {
+            tables.updateSnapshot(id, Map.of("status", SnapshotStatus.ERROR_DELETING.column()));
+            LOG.error("Snapshot {} was left 'deleting' and cannot be deleted: {}; set to 'error_deleting'", id, e.getMessage());
         }
-        return false;
+        return true;
     }
 }

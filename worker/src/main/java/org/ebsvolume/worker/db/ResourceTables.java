@@ -3,6 +3,7 @@ package org.ebsvolume.worker.db;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,6 @@ import java.util.UUID;
  * cinder-volume makes (cinder-objects-and-db §6–§8, §10). Reads ignore soft-deleted rows.
  */
 public final class ResourceTables {
-
-    /** Statuses a crash can leave behind, per resource (Cinder's {@code _is_cleanable} and init_host). */
-    public static final List<String> VOLUME_TRANSITIONAL = List.of("creating", "deleting", "downloading", "uploading",
-            "attaching", "detaching");
-    public static final List<String> SNAPSHOT_TRANSITIONAL = List.of("creating", "deleting");
 
     private final CinderDatabase db;
 
@@ -257,6 +253,23 @@ public final class ResourceTables {
         params.addAll(statuses);
         return db.query("SELECT s.* FROM snapshots s JOIN volumes v ON v.id = s.volume_id WHERE s.deleted = 0 "
                 + "AND (v.host = ? OR v.host LIKE BINARY ?) AND s.status IN (" + in + ")", params.toArray());
+    }
+
+    /** Volumes of a backend host (and its pools) in one of {@code statuses}. */
+    public List<VolumeRow> volumeRowsOfBackend(String backendHost, Collection<VolumeStatus> statuses) throws SQLException {
+        return volumesOfBackend(backendHost, statuses.stream().map(VolumeStatus::column).toList()).stream().map(VolumeRow::of).toList();
+    }
+
+    /** Volumes of a backend host (and its pools) whose {@code replication_status} is one of {@code statuses}. */
+    public List<VolumeRow> volumeRowsByReplication(String backendHost, Collection<ReplicationStatus> statuses) throws SQLException {
+        return volumesOfBackendByReplication(backendHost, statuses.stream().map(ReplicationStatus::column).toList()).stream()
+                .map(VolumeRow::of).toList();
+    }
+
+    /** Snapshots of the volumes of a backend host (and its pools) in one of {@code statuses}. */
+    public List<SnapshotRow> snapshotRowsOfBackend(String backendHost, Collection<SnapshotStatus> statuses) throws SQLException {
+        return snapshotsOfBackend(backendHost, statuses.stream().map(SnapshotStatus::column).toList()).stream()
+                .map(SnapshotRow::of).toList();
     }
 
     /** The volume type's extra specs ({@code volume_type_extra_specs}), key → value. */

@@ -11,6 +11,7 @@ import org.ebsvolume.messaging.ExposedException;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.VolumeRow;
 import org.ebsvolume.worker.replication.ReplicatedTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,13 +119,7 @@ public final class VolumeRpcEndpoint {
     // ---------------------------------------------------------------- helpers
 
     private VolumeRef ref(Map<String, Object> row) {
-        String id = (String) row.get("id");
-        String nameId = row.get("_name_id") != null ? (String) row.get("_name_id") : id;
-        int size = row.get("size") == null ? 0 : ((Number) row.get("size")).intValue();
-        String rs = (String) row.get("replication_status");
-        return new VolumeRef(id, nameId, size, (String) row.get("host"), (String) row.get("provider_location"),
-                (String) row.get("provider_auth"), (String) row.get("volume_type_id"),
-                org.ebsvolume.worker.replication.ReplicatedTypes.isReplicated(t, rs, (String) row.get("volume_type_id")));
+        return ReplicatedTypes.volumeRef(VolumeRow.of(row), t);
     }
 
     private Map<String, Object> volumeRow(String id) throws SQLException {
@@ -855,8 +850,7 @@ public final class VolumeRpcEndpoint {
             // only in where they live (Cinder's _can_use_driver_migration), e.g. a thin and a
             // thick backend of this node.
             boolean hasSnapshots = t.snapshotCount(id) > 0;
-            String rs = (String) row.get("replication_status");
-            boolean replicated = rs != null && !rs.equals("disabled") && !rs.equals("not-capable");
+            boolean replicated = ReplicatedTypes.isUnderDrbd(VolumeRow.of(row), t);
             if (!"on-demand".equals(a.path("migration_policy").asText("never")) || hasSnapshots || replicated) {
                 abandonRetype(id, cols("status", restored, "migration_status", null), reservations, oldReservations);
                 if (!"on-demand".equals(a.path("migration_policy").asText("never"))) {
