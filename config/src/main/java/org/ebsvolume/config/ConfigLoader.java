@@ -217,15 +217,15 @@ final class ConfigLoader {
         String backendName = backendValue(name, Options.VOLUME_BACKEND_NAME);
         String zone = backendValue(name, Options.BACKEND_AVAILABILITY_ZONE);
         String volumeGroup = backendValue(name, Options.VOLUME_GROUP);
-        String lvmType = backendValue(name, Options.LVM_TYPE);
+        LvmType lvmType = backendValue(name, Options.LVM_TYPE);
         Integer lvmMirrors = backendValue(name, Options.LVM_MIRRORS);
-        String targetHelper = backendValue(name, Options.TARGET_HELPER);
-        OptionReader.Value<String> protocol = reader.backend(name, Options.TARGET_PROTOCOL);
+        TargetHelper targetHelper = backendValue(name, Options.TARGET_HELPER);
+        OptionReader.Value<TargetProtocol> protocol = reader.backend(name, Options.TARGET_PROTOCOL);
         String targetIp = backendValue(name, Options.TARGET_IP_ADDRESS);
         List<String> secondaryIps = backendValue(name, Options.TARGET_SECONDARY_IP_ADDRESSES);
         OptionReader.Value<Integer> targetPort = reader.backend(name, Options.TARGET_PORT);
         String targetPrefix = backendValue(name, Options.TARGET_PREFIX);
-        String volumeClear = backendValue(name, Options.VOLUME_CLEAR);
+        VolumeClear volumeClear = backendValue(name, Options.VOLUME_CLEAR);
         Integer volumeClearSize = backendValue(name, Options.VOLUME_CLEAR_SIZE);
         Integer reserved = backendValue(name, Options.RESERVED_PERCENTAGE);
         String ratio = backendValue(name, Options.MAX_OVER_SUBSCRIPTION_RATIO);
@@ -236,21 +236,18 @@ final class ConfigLoader {
         OptionReader.Value<String> backendId = reader.backend(name, Options.BACKEND_ID);
         String backendIp = backendValue(name, Options.BACKEND_IP);
         OptionReader.Value<Integer> backendPort = reader.backend(name, Options.BACKEND_PORT);
-        String mode = backendValue(name, Options.REPLICATION_MODE);
+        ReplicationMode mode = backendValue(name, Options.REPLICATION_MODE);
         Long resyncRate = backendValue(name, Options.REPLICATION_RESYNC_RATE);
         OptionReader.Value<Integer> startingPort = reader.backend(name, Options.REPLICATION_STARTING_PORT);
         Boolean autoFailback = backendValue(name, Options.REPLICATION_AUTO_FAILBACK);
         String backendHost = reader.get(name, Options.BACKEND_HOST).value();
 
-        if (targetHelper != null && protocol.value() != null) {
-            boolean nvmeHelper = targetHelper.equals("nvmet") || targetHelper.equals("spdk-nvmeof");
-            boolean nvmeProtocol = protocol.value().startsWith("nvmet_");
-            if (nvmeHelper != nvmeProtocol && !targetHelper.equals("fake")) {
-                problemAt(protocol.raw(), name, Options.TARGET_PROTOCOL.name(), protocol.value(), nvmeProtocol
-                        ? "expected iscsi or iser with target_helper = " + targetHelper + " (nvmet_rdma and nvmet_tcp"
-                        + " need target_helper nvmet or spdk-nvmeof)"
-                        : "expected nvmet_rdma or nvmet_tcp with target_helper = " + targetHelper);
-            }
+        if (targetHelper != null && protocol.value() != null && !targetHelper.speaks(protocol.value())) {
+            problemAt(protocol.raw(), name, Options.TARGET_PROTOCOL.name(), protocol.value().configName(),
+                    protocol.value().nvme()
+                            ? "expected iscsi or iser with target_helper = " + targetHelper + " (nvmet_rdma and nvmet_tcp"
+                            + " need target_helper nvmet or spdk-nvmeof)"
+                            : "expected nvmet_rdma or nvmet_tcp with target_helper = " + targetHelper);
         }
 
         boolean storageDriver = volumeDriver != null && Options.STORAGE_DRIVERS.contains(volumeDriver);
@@ -280,16 +277,23 @@ final class ConfigLoader {
             reportUnusedReplicationKeys(name, backendPort, devices);
         }
 
+        // A null value is an option with a problem already recorded, so this record is never
+        // returned (the loader throws); the fallbacks only keep the records' null checks quiet.
         return new BackendConfig(name, Optional.ofNullable(backendHost), orEmpty(volumeDriver),
-                backendName == null ? name : backendName, Optional.ofNullable(zone), orEmpty(volumeGroup),
-                orEmpty(lvmType), orZero(lvmMirrors), orEmpty(targetHelper), orEmpty(protocol.value()),
-                orEmpty(targetIp), secondaryIps == null ? List.of() : secondaryIps, orZero(targetPort.value()),
-                orEmpty(targetPrefix), orEmpty(volumeClear), orZero(volumeClearSize), orZero(reserved),
-                ratio == null ? "20.0" : ratio, extraCapabilities == null ? Map.of() : extraCapabilities,
-                Boolean.TRUE.equals(useChap), orEmpty(chapUser), orEmpty(chapPassword),
-                Optional.ofNullable(backendId.value()), orEmpty(backendIp), orZero(backendPort.value()),
-                mode == null ? ReplicationMode.FULL_SYNC : ReplicationMode.fromConfig(mode).orElseThrow(),
-                resyncRate == null ? 1 : resyncRate, orZero(startingPort.value()), devices, Boolean.TRUE.equals(autoFailback));
+                backendName == null ? name : backendName, Optional.ofNullable(zone),
+                new BackendConfig.LvmSettings(orEmpty(volumeGroup), orElse(lvmType, LvmType.AUTO), orZero(lvmMirrors),
+                        orElse(volumeClear, VolumeClear.ZERO), orZero(volumeClearSize)),
+                new BackendConfig.TargetSettings(orElse(targetHelper, TargetHelper.TGTADM),
+                        orElse(protocol.value(), TargetProtocol.ISCSI), orEmpty(targetIp),
+                        secondaryIps == null ? List.of() : secondaryIps, orZero(targetPort.value()), orEmpty(targetPrefix),
+                        new BackendConfig.ChapSettings(Boolean.TRUE.equals(useChap), orEmpty(chapUser),
+                                orEmpty(chapPassword))),
+                new BackendConfig.SchedulerSettings(orZero(reserved), ratio == null ? "20.0" : ratio,
+                        extraCapabilities == null ? Map.of() : extraCapabilities),
+                new BackendConfig.ReplicationSettings(Optional.ofNullable(backendId.value()), orEmpty(backendIp),
+                        orZero(backendPort.value()), orElse(mode, ReplicationMode.FULL_SYNC),
+                        resyncRate == null ? 1 : resyncRate, orZero(startingPort.value()), devices,
+                        Boolean.TRUE.equals(autoFailback)));
     }
 
     /** Each replication_device line as a {@link ReplicationDevice}; problems for the bad ones. */
@@ -710,5 +714,9 @@ final class ConfigLoader {
 
     private static int orZero(Integer i) {
         return i == null ? 0 : i;
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value == null ? fallback : value;
     }
 }

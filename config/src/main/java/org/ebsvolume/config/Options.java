@@ -151,13 +151,13 @@ final class Options {
     static final Opt<String> VOLUME_BACKEND_NAME = Opt.of("volume_backend_name", OsloTypes.STRING, null);
     static final Opt<String> BACKEND_AVAILABILITY_ZONE = Opt.of("backend_availability_zone", OsloTypes.STRING, null);
     static final Opt<String> VOLUME_GROUP = Opt.of("volume_group", Options::volumeGroupName, "cinder-volumes");
-    static final Opt<String> LVM_TYPE = Opt.of("lvm_type", OsloTypes.choices("default", "thin", "auto"), "auto");
+    static final Opt<LvmType> LVM_TYPE = Opt.of("lvm_type", OsloTypes.choices(LvmType.class), "auto");
     // Cinder has no minimum, but lvcreate -m refuses a negative mirror count.
     static final Opt<Integer> LVM_MIRRORS = Opt.of("lvm_mirrors", OsloTypes.integer(0, null), "0");
-    static final Opt<String> TARGET_HELPER = Opt.of("target_helper", OsloTypes.choices("tgtadm", "lioadm",
-            "scstadmin", "iscsictl", "ietadm", "nvmet", "spdk-nvmeof", "fake"), "tgtadm");
-    static final Opt<String> TARGET_PROTOCOL =
-            Opt.of("target_protocol", OsloTypes.choices("iscsi", "iser", "nvmet_rdma", "nvmet_tcp"), "iscsi");
+    static final Opt<TargetHelper> TARGET_HELPER =
+            Opt.of("target_helper", OsloTypes.choices(TargetHelper.class), "tgtadm");
+    static final Opt<TargetProtocol> TARGET_PROTOCOL =
+            Opt.of("target_protocol", OsloTypes.choices(TargetProtocol.class), "iscsi");
     // Cinder takes any string and fails when the target is created; the portal must be an address.
     static final Opt<String> TARGET_IP_ADDRESS = Opt.of("target_ip_address", OsloTypes.IP_ADDRESS, "$my_ip");
     // Zed's name is iscsi_secondary_ip_addresses; later Cinder releases renamed it and keep the
@@ -167,7 +167,7 @@ final class Options {
     // oslo's PortOpt allows 0, which no initiator can connect to.
     static final Opt<Integer> TARGET_PORT = Opt.of("target_port", OsloTypes.PORT, "3260");
     static final Opt<String> TARGET_PREFIX = Opt.of("target_prefix", OsloTypes.STRING, "iqn.2010-10.org.openstack:");
-    static final Opt<String> VOLUME_CLEAR = Opt.of("volume_clear", OsloTypes.choices("none", "zero"), "zero");
+    static final Opt<VolumeClear> VOLUME_CLEAR = Opt.of("volume_clear", OsloTypes.choices(VolumeClear.class), "zero");
     // Cinder: max 1024, no minimum; a negative size makes no sense to dd.
     static final Opt<Integer> VOLUME_CLEAR_SIZE = Opt.of("volume_clear_size", OsloTypes.integer(0, 1024), "0");
     static final Opt<Integer> RESERVED_PERCENTAGE = Opt.of("reserved_percentage", OsloTypes.integer(0, 100), "0");
@@ -185,8 +185,8 @@ final class Options {
     static final Opt<String> BACKEND_ID = Opt.of("backend_id", OsloTypes.STRING, null);
     static final Opt<String> BACKEND_IP = Opt.of("backend_ip", OsloTypes.IP_ADDRESS, "$my_ip");
     static final Opt<Integer> BACKEND_PORT = Opt.of("backend_port", OsloTypes.PORT, "8800");
-    static final Opt<String> REPLICATION_MODE =
-            Opt.of("replication_mode", OsloTypes.choices("async", "semi-sync", "full-sync"), "full-sync");
+    static final Opt<ReplicationMode> REPLICATION_MODE =
+            Opt.of("replication_mode", OsloTypes.choices(ReplicationMode.class), "full-sync");
     static final Opt<Long> REPLICATION_RESYNC_RATE =
             Opt.of("replication_resync_rate", Options::resyncRate, "100M");
     static final Opt<Integer> REPLICATION_STARTING_PORT = Opt.of("replication_starting_port", OsloTypes.PORT, "7789");

@@ -92,14 +92,21 @@ final class OsloTypes {
         };
     }
 
-    /** {@code types.String(choices=...)}: one of the given texts, compared case-sensitively. */
-    static OsloType<String> choices(String... choices) {
-        List<String> allowed = List.of(choices);
+    /**
+     * {@code types.String(choices=...)} for an option whose values are an enum's: the text must be
+     * one constant's {@link ConfigChoice#configName()}, compared case-sensitively as oslo does; a
+     * problem lists every accepted spelling, in declaration order.
+     */
+    static <E extends Enum<E> & ConfigChoice> OsloType<E> choices(Class<E> type) {
+        List<E> allowed = List.of(type.getEnumConstants());
         return text -> {
-            if (!allowed.contains(text)) {
-                throw new BadValueException("expected one of " + String.join(", ", allowed));
+            for (E choice : allowed) {
+                if (choice.configName().equals(text)) {
+                    return choice;
+                }
             }
-            return text;
+            throw new BadValueException("expected one of "
+                    + String.join(", ", allowed.stream().map(ConfigChoice::configName).toList()));
         };
     }
 

@@ -1,12 +1,10 @@
 package org.ebsvolume.config;
 
-import java.util.Optional;
-
 /**
  * How a write is acknowledged when a volume is replicated to its peers ({@code replication_mode}),
  * and the DRBD protocol that implements it.
  */
-public enum ReplicationMode {
+public enum ReplicationMode implements ConfigChoice {
 
     /** Acknowledged once on the local disk and in the local TCP send buffer: a failover may lose the last writes. */
     ASYNC("async", 'A'),
@@ -23,7 +21,7 @@ public enum ReplicationMode {
         this.drbdProtocol = drbdProtocol;
     }
 
-    /** The value written in cinder.conf. */
+    @Override
     public String configName() {
         return configName;
     }
@@ -31,16 +29,6 @@ public enum ReplicationMode {
     /** DRBD's {@code protocol} letter: A, B or C. */
     public char drbdProtocol() {
         return drbdProtocol;
-    }
-
-    /** The mode a cinder.conf value names (exact, lower-case), if any. */
-    public static Optional<ReplicationMode> fromConfig(String value) {
-        for (ReplicationMode m : values()) {
-            if (m.configName.equals(value)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
     }
 
     @Override

@@ -29,7 +29,7 @@ class CinderConfigTest {
 
         assertThat(config.host()).isEqualTo("node-2");
         assertThat(config.reportInterval()).isEqualTo(5);
-        assertThat(config.backends().get(0).volumeGroup()).isEqualTo("vg-second");
+        assertThat(config.backends().get(0).lvm().volumeGroup()).isEqualTo("vg-second");
         assertThat(config.configFiles()).containsExactly(first, second);
     }
 
@@ -75,7 +75,7 @@ class CinderConfigTest {
 
         CinderConfig config = files.load("--config-file", main.toString(), "--config-file", more.toString());
 
-        List<ReplicationDevice> devices = config.backends().get(0).replicationDevices();
+        List<ReplicationDevice> devices = config.backends().get(0).replication().devices();
         assertThat(devices).extracting(ReplicationDevice::backendId).containsExactly("hci-0002", "hci-0003", "hci-0004");
         assertThat(devices.get(1)).isEqualTo(new ReplicationDevice("hci-0003", Optional.of("fd00::13"),
                 OptionalInt.of(8801), Optional.empty(), Map.of("site", "b", "secret", "0123456789abcdef")));
@@ -84,7 +84,7 @@ class CinderConfigTest {
                 Map.entry("secret", "0123456789abcdef"));
         assertThat(devices.get(1).secret()).contains("0123456789abcdef");
         assertThat(devices.get(1).toString()).isEqualTo("backend_id:hci-0003,ip:fd00::13,port:8801,site:***,secret:***");
-        assertThat(config.backends().get(0).replicationEnabled()).isTrue();
+        assertThat(config.backends().get(0).replication().enabled()).isTrue();
     }
 
     @Test
@@ -95,9 +95,9 @@ class CinderConfigTest {
                 + "[EBS]\ntarget_secondary_ip_addresses = $my_ip\n");
 
         BackendConfig ebs = config.backends().get(0);
-        assertThat(ebs.targetIpAddress()).isEqualTo("198.51.100.7");
-        assertThat(ebs.backendIp()).isEqualTo("198.51.100.7");
-        assertThat(ebs.targetSecondaryIpAddresses()).containsExactly("198.51.100.7");
+        assertThat(ebs.target().ipAddress()).isEqualTo("198.51.100.7");
+        assertThat(ebs.replication().backendIp()).isEqualTo("198.51.100.7");
+        assertThat(ebs.target().secondaryIpAddresses()).containsExactly("198.51.100.7");
     }
 
     @Test
@@ -117,7 +117,7 @@ class CinderConfigTest {
         assertThat(config.logDir()).contains("/srv/cinder/log");
         assertThat(config.logFile()).contains("/srv/cinder/$host-$dollar.log");
         assertThat(config.cluster()).contains("c-vg-node-1");
-        assertThat(config.backends().get(0).targetPrefix()).isEqualTo("iqn.2024-01.example:vg-node-1:");
+        assertThat(config.backends().get(0).target().prefix()).isEqualTo("iqn.2024-01.example:vg-node-1:");
     }
 
     @Test
@@ -132,8 +132,8 @@ class CinderConfigTest {
                 target_prefix = iqn.2024-01.example:$volume_group:
                 """);
 
-        assertThat(config.backends().get(0).volumeGroup()).isEqualTo("shared-vg");
-        assertThat(config.backends().get(0).targetPrefix()).isEqualTo("iqn.2024-01.example::");
+        assertThat(config.backends().get(0).lvm().volumeGroup()).isEqualTo("shared-vg");
+        assertThat(config.backends().get(0).target().prefix()).isEqualTo("iqn.2024-01.example::");
     }
 
     @Test
@@ -150,8 +150,8 @@ class CinderConfigTest {
                 [b]
                 """);
 
-        assertThat(config.backends()).extracting(BackendConfig::volumeGroup).containsExactly("own", "shared");
-        assertThat(config.backends()).extracting(BackendConfig::targetHelper).containsExactly("lioadm", "lioadm");
+        assertThat(config.backends()).extracting(b -> b.lvm().volumeGroup()).containsExactly("own", "shared");
+        assertThat(config.backends()).extracting(b -> b.target().helper()).containsExactly(TargetHelper.LIOADM, TargetHelper.LIOADM);
     }
 
     @ParameterizedTest(name = "debug = {0}")
@@ -177,9 +177,9 @@ class CinderConfigTest {
                 """);
 
         assertThat(config.enabledBackends()).containsExactly("EBS", "second");
-        assertThat(config.backends().get(0).targetSecondaryIpAddresses())
+        assertThat(config.backends().get(0).target().secondaryIpAddresses())
                 .containsExactly("10.0.1.11", "10.0.2.11", "fd00::11");
-        assertThat(config.backends().get(1).targetSecondaryIpAddresses()).isEmpty();
+        assertThat(config.backends().get(1).target().secondaryIpAddresses()).isEmpty();
     }
 
     @Test
@@ -188,7 +188,7 @@ class CinderConfigTest {
 
         CinderConfig config = files.loadText(ConfigFiles.BASE + "[EBS]\niscsi_secondary_ip_addresses = 10.0.9.9\n");
 
-        assertThat(config.backends().get(0).targetSecondaryIpAddresses()).containsExactly("10.0.9.9");
+        assertThat(config.backends().get(0).target().secondaryIpAddresses()).containsExactly("10.0.9.9");
         assertThat(config.warnings()).isEmpty();
     }
 
@@ -199,7 +199,7 @@ class CinderConfigTest {
         CinderConfig config = files.loadText(ConfigFiles.BASE + "[ebs]\nvolume_group = lower\n");
 
         assertThat(config.backends().get(0).name()).isEqualTo("EBS");
-        assertThat(config.backends().get(0).volumeGroup()).isEqualTo("lower");
+        assertThat(config.backends().get(0).lvm().volumeGroup()).isEqualTo("lower");
     }
 
     @Test
@@ -227,7 +227,7 @@ class CinderConfigTest {
         CinderConfig config = files.load("--config-file", conf.toString(), "--debug", "--log-file", "cli.log");
 
         assertThat(config.storageAvailabilityZone()).isEqualTo("az-env");
-        assertThat(config.backends().get(0).targetPort()).isEqualTo(3262);
+        assertThat(config.backends().get(0).target().port()).isEqualTo(3262);
         assertThat(config.debug()).isTrue();
         assertThat(config.logFile()).contains("cli.log");
     }
@@ -365,7 +365,7 @@ class CinderConfigTest {
         }
         assertThat(config.describe()).contains("chap_user".replace('_', '-'), "cinder:***@192.0.2.2:3306/cinder",
                 "openstack:***@192.0.2.1:5672");
-        assertThat(config.backends().get(0).chapPassword()).isEqualTo("chap-secret");
+        assertThat(config.backends().get(0).target().chap().password()).isEqualTo("chap-secret");
         assertThat(config.database().connection().password()).isEqualTo("db-secret");
     }
 }

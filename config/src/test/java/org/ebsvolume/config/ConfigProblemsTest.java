@@ -27,6 +27,19 @@ class ConfigProblemsTest {
         return Stream.of(
                 bad("bad choice", "[EBS]\nreplication_mode = sync\n",
                         ":9: [EBS] replication_mode = 'sync' is invalid: expected one of async, semi-sync, full-sync"),
+                bad("bad lvm_type", "[EBS]\nlvm_type = thick\n",
+                        ":9: [EBS] lvm_type = 'thick' is invalid: expected one of default, thin, auto"),
+                bad("bad volume_clear", "[EBS]\nvolume_clear = shred\n",
+                        ":9: [EBS] volume_clear = 'shred' is invalid: expected one of none, zero"),
+                bad("bad target_helper", "[EBS]\ntarget_helper = LIO\n",
+                        ":9: [EBS] target_helper = 'LIO' is invalid: expected one of tgtadm, lioadm, scstadmin, iscsictl,"
+                                + " ietadm, nvmet, spdk-nvmeof, fake"),
+                bad("bad target_protocol", "[EBS]\ntarget_protocol = nvmet-tcp\n",
+                        ":9: [EBS] target_protocol = 'nvmet-tcp' is invalid: expected one of iscsi, iser, nvmet_rdma,"
+                                + " nvmet_tcp"),
+                bad("iSCSI protocol with an NVMe helper", "[EBS]\ntarget_helper = nvmet\n",
+                        ": [EBS] target_protocol = 'iscsi' is invalid: expected nvmet_rdma or nvmet_tcp with"
+                                + " target_helper = nvmet (this is the default)"),
                 bad("bad port", "[EBS]\ntarget_port = 70000\n",
                         ":9: [EBS] target_port = '70000' is invalid: expected a port number 1..65535"),
                 bad("port zero", "[EBS]\nbackend_port = 0\n",

@@ -29,25 +29,25 @@ class ExampleConfigTest {
         assertThat(ebs.volumeDriver()).isEqualTo("cinder.volume.drivers.ebs.EBSDriver");
         assertThat(ebs.isEbsDriver()).isTrue();
         assertThat(ebs.volumeBackendName()).isEqualTo("ebs");
-        assertThat(ebs.volumeGroup()).isEqualTo("cinder-volumes");
-        assertThat(ebs.lvmType()).isEqualTo("thin");
-        assertThat(ebs.targetHelper()).isEqualTo("lioadm");
-        assertThat(ebs.targetProtocol()).isEqualTo("iscsi");
-        assertThat(ebs.targetIpAddress()).isEqualTo("10.0.0.11");
-        assertThat(ebs.targetSecondaryIpAddresses()).containsExactly("10.0.1.11");
-        assertThat(ebs.targetPort()).isEqualTo(3260);
-        assertThat(ebs.backendId()).contains("hci-0001");
-        assertThat(ebs.backendIp()).isEqualTo("10.0.0.11");
-        assertThat(ebs.backendPort()).isEqualTo(8800);
-        assertThat(ebs.replicationMode()).isEqualTo(ReplicationMode.FULL_SYNC);
-        assertThat(ebs.replicationMode().drbdProtocol()).isEqualTo('C');
-        assertThat(ebs.replicationResyncRateKib()).isEqualTo(100L * 1024);
-        assertThat(ebs.drbdResyncRate()).isEqualTo("100M");
-        assertThat(ebs.replicationStartingPort()).isEqualTo(7789);
-        assertThat(ebs.replicationLastPort()).isEqualTo(8788);
-        assertThat(ebs.replicationDevices()).containsExactly(new ReplicationDevice("hci-0002",
+        assertThat(ebs.lvm().volumeGroup()).isEqualTo("cinder-volumes");
+        assertThat(ebs.lvm().type()).isEqualTo(LvmType.THIN);
+        assertThat(ebs.target().helper()).isEqualTo(TargetHelper.LIOADM);
+        assertThat(ebs.target().protocol()).isEqualTo(TargetProtocol.ISCSI);
+        assertThat(ebs.target().ipAddress()).isEqualTo("10.0.0.11");
+        assertThat(ebs.target().secondaryIpAddresses()).containsExactly("10.0.1.11");
+        assertThat(ebs.target().port()).isEqualTo(3260);
+        assertThat(ebs.replication().backendId()).contains("hci-0001");
+        assertThat(ebs.replication().backendIp()).isEqualTo("10.0.0.11");
+        assertThat(ebs.replication().backendPort()).isEqualTo(8800);
+        assertThat(ebs.replication().mode()).isEqualTo(ReplicationMode.FULL_SYNC);
+        assertThat(ebs.replication().mode().drbdProtocol()).isEqualTo('C');
+        assertThat(ebs.replication().resyncRateKib()).isEqualTo(100L * 1024);
+        assertThat(ebs.replication().drbdResyncRate()).isEqualTo("100M");
+        assertThat(ebs.replication().startingPort()).isEqualTo(7789);
+        assertThat(ebs.replication().lastPort()).isEqualTo(8788);
+        assertThat(ebs.replication().devices()).containsExactly(new ReplicationDevice("hci-0002",
                 Optional.of("10.0.0.12"), OptionalInt.of(8800), Optional.of("cinder-volumes"), Map.of("secret", "change-me-0123456789")));
-        assertThat(ebs.replicationDevices().get(0).toString()).doesNotContain("change-me");
+        assertThat(ebs.replication().devices().get(0).toString()).doesNotContain("change-me");
         // The ports and the peer's volume group are the Python driver's; said once, not silently dropped.
         assertThat(config.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains("is accepted and not used"));
     }
@@ -70,10 +70,10 @@ class ExampleConfigTest {
         BackendConfig ebs = config.backends().get(0);
         assertThat(ebs.isEbsDriver()).isTrue();
         assertThat(config.serviceHost(ebs)).isEqualTo("hci-0001@EBS");
-        assertThat(ebs.backendId()).contains("hci-0001@EBS");
-        assertThat(ebs.replicationMode()).isEqualTo(ReplicationMode.FULL_SYNC);
-        assertThat(ebs.replicationResyncRateKib()).isEqualTo(100L * 1024);
-        assertThat(ebs.replicationDevices()).singleElement().satisfies(d -> {
+        assertThat(ebs.replication().backendId()).contains("hci-0001@EBS");
+        assertThat(ebs.replication().mode()).isEqualTo(ReplicationMode.FULL_SYNC);
+        assertThat(ebs.replication().resyncRateKib()).isEqualTo(100L * 1024);
+        assertThat(ebs.replication().devices()).singleElement().satisfies(d -> {
             assertThat(d.backendId()).isEqualTo("hci-0002@EBS");
             assertThat(d.ip()).contains("10.0.10.22");
             assertThat(d.secret()).isEmpty();
@@ -123,22 +123,22 @@ class ExampleConfigTest {
         BackendConfig ebs = config.backends().get(0);
         assertThat(ebs.volumeDriver()).isEqualTo("cinder.volume.drivers.lvm.LVMVolumeDriver");
         assertThat(ebs.volumeBackendName()).isEqualTo("EBS");
-        assertThat(ebs.volumeGroup()).isEqualTo("cinder-volumes");
-        assertThat(ebs.lvmType()).isEqualTo("auto");
-        assertThat(ebs.targetHelper()).isEqualTo("tgtadm");
-        assertThat(ebs.targetProtocol()).isEqualTo("iscsi");
-        assertThat(ebs.targetIpAddress()).isEqualTo("192.0.2.10");
-        assertThat(ebs.targetPort()).isEqualTo(3260);
-        assertThat(ebs.targetPrefix()).isEqualTo("iqn.2010-10.org.openstack:");
-        assertThat(ebs.volumeClear()).isEqualTo("zero");
-        assertThat(ebs.maxOverSubscriptionRatio()).isEqualTo("20.0");
-        assertThat(ebs.backendIp()).isEqualTo("192.0.2.10");
-        assertThat(ebs.backendPort()).isEqualTo(8800);
-        assertThat(ebs.replicationMode()).isEqualTo(ReplicationMode.FULL_SYNC);
-        assertThat(ebs.drbdResyncRate()).isEqualTo("100M");
-        assertThat(ebs.replicationStartingPort()).isEqualTo(7789);
-        assertThat(ebs.replicationDevices()).isEmpty();
-        assertThat(ebs.replicationAutoFailback()).as("failback stays manual unless asked for").isFalse();
+        assertThat(ebs.lvm().volumeGroup()).isEqualTo("cinder-volumes");
+        assertThat(ebs.lvm().type()).isEqualTo(LvmType.AUTO);
+        assertThat(ebs.target().helper()).isEqualTo(TargetHelper.TGTADM);
+        assertThat(ebs.target().protocol()).isEqualTo(TargetProtocol.ISCSI);
+        assertThat(ebs.target().ipAddress()).isEqualTo("192.0.2.10");
+        assertThat(ebs.target().port()).isEqualTo(3260);
+        assertThat(ebs.target().prefix()).isEqualTo("iqn.2010-10.org.openstack:");
+        assertThat(ebs.lvm().volumeClear()).isEqualTo(VolumeClear.ZERO);
+        assertThat(ebs.scheduler().maxOverSubscriptionRatio()).isEqualTo("20.0");
+        assertThat(ebs.replication().backendIp()).isEqualTo("192.0.2.10");
+        assertThat(ebs.replication().backendPort()).isEqualTo(8800);
+        assertThat(ebs.replication().mode()).isEqualTo(ReplicationMode.FULL_SYNC);
+        assertThat(ebs.replication().drbdResyncRate()).isEqualTo("100M");
+        assertThat(ebs.replication().startingPort()).isEqualTo(7789);
+        assertThat(ebs.replication().devices()).isEmpty();
+        assertThat(ebs.replication().autoFailback()).as("failback stays manual unless asked for").isFalse();
     }
 
     @Test
@@ -147,7 +147,7 @@ class ExampleConfigTest {
 
         CinderConfig config = files.loadText(ConfigFiles.BASE + "[EBS]\nreplication_auto_failback = true\n");
 
-        assertThat(config.backends().get(0).replicationAutoFailback()).isTrue();
+        assertThat(config.backends().get(0).replication().autoFailback()).isTrue();
     }
 
     @Test
@@ -221,7 +221,7 @@ class ExampleConfigTest {
         assertThat(config.notifications().drivers()).containsExactly("noop");
         assertThat(config.notifications().enabled()).isFalse();
         assertThat(ebs.isEbsDriver()).isFalse();
-        assertThat(ebs.replicationDevices()).extracting(ReplicationDevice::asDict)
+        assertThat(ebs.replication().devices()).extracting(ReplicationDevice::asDict)
                 .containsExactly(Map.of("backend_id", "hci-0002"));
         assertThat(config.warnings()).isEmpty();
         assertThat(config.database().connection().jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3306/cinder");

@@ -4,6 +4,9 @@ import org.ebsvolume.config.BackendConfig;
 import org.ebsvolume.config.CinderConfig;
 import org.ebsvolume.config.CommandLine;
 import org.ebsvolume.config.InvalidConfigException;
+import org.ebsvolume.config.LvmType;
+import org.ebsvolume.config.TargetHelper;
+import org.ebsvolume.config.VolumeClear;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.copy.BlockDeviceCopier;
@@ -75,12 +78,13 @@ public final class Main {
             binaries.addAll(DrbdAdm.REQUIRED_BINARIES);
             List<String> rootHelper = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
             CommandRunner runner = new CommandRunner(binaries, rootHelper, Duration.ofMinutes(10));
-            LvmVolumeGroup vg = new LvmVolumeGroup(backend.volumeGroup(), runner, LvmOptions.production());
-            IscsiTarget target = "lioadm".equals(backend.targetHelper())
+            LvmVolumeGroup vg = new LvmVolumeGroup(backend.lvm().volumeGroup(), runner, LvmOptions.production());
+            // tgt for every helper but lioadm: the loader accepts all of Cinder's names.
+            IscsiTarget target = backend.target().helper() == TargetHelper.LIOADM
                     ? LioTarget.installed(runner, false)
                     : new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Path.of(conf.statePath(), "volumes")), runner);
             Optional<BackendReplication> replication = transport == null ? Optional.empty()
-                    : BackendReplication.of(conf, backend, runner, vg, transport);
+                    : BackendReplication.of(conf, backend, provisioning(backend.lvm().type()), runner, vg, transport);
             return new EbsStorage(runner, vg, target, replication);
         }
 
@@ -110,15 +114,42 @@ public final class Main {
 
     /** As above, reporting {@code volumeBackendName}: a taken-over peer's own, so its pool keeps its name. */
     static VolumeDriver ebsDriver(CinderConfig conf, BackendConfig backend, EbsStorage storage, String host, String volumeBackendName) {
-        return new EbsDriver(new EbsDriver.Settings(backend.name(), volumeBackendName, backend.lvmType(),
-                backend.lvmMirrors(), host, backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
-                backend.targetPrefix(), backend.targetIpAddress(), backend.targetSecondaryIpAddresses(), backend.targetPort(),
-                backend.volumeClear(), backend.volumeClearSize()),
+        return new EbsDriver(driverSettings(backend, host, volumeBackendName),
                 storage.vg(), storage.target(), new BlockDeviceCopier(storage.runner(), "1M", Duration.ofHours(12)),
                 IscsiInitiator.system(storage.runner()),
                 conf.image().glanceApiServers().isEmpty() ? null : new ImageCopier(ImageTransferSettings.of(conf.image().glanceApiServers(),
                         conf.image().glanceNumRetries(), Path.of(conf.image().imageConversionDir())), storage.runner()),
                 storage.replication().map(BackendReplication::volumes).orElse(null));
+    }
+
+    /** The backend section as the EBS driver takes it, reporting {@code volumeBackendName} and serving {@code host}. */
+    static EbsDriver.Settings driverSettings(BackendConfig backend, String host, String volumeBackendName) {
+        BackendConfig.LvmSettings lvm = backend.lvm();
+        BackendConfig.TargetSettings target = backend.target();
+        return new EbsDriver.Settings(backend.name(), volumeBackendName, host,
+                new EbsDriver.Lvm(provisioning(lvm.type()), lvm.mirrors(), volumeClear(lvm.volumeClear()),
+                        lvm.volumeClearSizeMib()),
+                new EbsDriver.Target(target.prefix(), target.ipAddress(), target.secondaryIpAddresses(), target.port()),
+                new EbsDriver.Capacity(backend.scheduler().reservedPercentage(), backend.scheduler().maxOverSubscriptionRatio()));
+    }
+
+    // The drivers module does not depend on the config module, so it has its own enums. These
+    // switches name every config constant: one added there does not build until it is mapped.
+
+    /** {@code lvm_type} as the driver acts on it; the driver decides what {@code auto} makes. */
+    static EbsDriver.Provisioning provisioning(LvmType type) {
+        return switch (type) {
+            case DEFAULT -> EbsDriver.Provisioning.THICK;
+            case THIN -> EbsDriver.Provisioning.THIN;
+            case AUTO -> EbsDriver.Provisioning.AUTO;
+        };
+    }
+
+    static EbsDriver.VolumeClear volumeClear(VolumeClear clear) {
+        return switch (clear) {
+            case NONE -> EbsDriver.VolumeClear.NONE;
+            case ZERO -> EbsDriver.VolumeClear.ZERO;
+        };
     }
 
     static BackendService.Plan plan(CinderConfig conf, BackendConfig backend, String serviceHost, VolumeDriver driver) {
@@ -205,8 +236,9 @@ public final class Main {
             Notifier notifier = notify ? notificationTransport.notifier("volume." + serviceHost, conf.notifications().topics()) : null;
             if (!backend.isEbsDriver()) {
                 VolumeDriver driver = new VolumeGroupCapacityDriver(new VolumeGroupCapacityDriver.Settings(
-                        backend.name(), backend.volumeBackendName(), backend.volumeGroup(), backend.lvmType(),
-                        backend.lvmMirrors(), "iSCSI", backend.reservedPercentage(), backend.maxOverSubscriptionRatio(),
+                        backend.name(), backend.volumeBackendName(), backend.lvm().volumeGroup(), backend.lvm().type().configName(),
+                        backend.lvm().mirrors(), "iSCSI", backend.scheduler().reservedPercentage(),
+                        backend.scheduler().maxOverSubscriptionRatio(),
                         conf.host()), runner);
                 backends.add(BackendService.start(plan(conf, backend, serviceHost, driver), db, transport, jobs, notifier,
                         RpcServerSettings.defaults()));

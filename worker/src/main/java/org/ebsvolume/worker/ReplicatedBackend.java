@@ -130,7 +130,7 @@ final class ReplicatedBackend {
         // DRBD's fence-peer handler waits on this: a Primary that lost its peer has its I/O frozen
         // until the answer, so it is looked for often.
         jobs.every("drbd-fence-peer-" + backend.name(), FENCE_POLL, FENCE_POLL, now -> resources.answerFenceRequests(fenceSpool, now));
-        for (ReplicationDevice device : backend.replicationDevices()) {
+        for (ReplicationDevice device : backend.replication().devices()) {
             String peer = BackendReplication.peerServiceHost(device, backend);
             peerIds.put(device.backendId(), peer);
             peerBackendNames.put(peer, BackendReplication.peerVolumeBackendName(device, backend));
@@ -206,7 +206,7 @@ final class ReplicatedBackend {
         peerServices.put(peerServiceHost, service);
         started.accept(service);
         LOG.warn("Serving {} from this host (failed over)", peerServiceHost);
-        if (backend.replicationAutoFailback() && !jobs.isScheduled(autoFailbackJob(peerServiceHost))) {
+        if (backend.replication().autoFailback() && !jobs.isScheduled(autoFailbackJob(peerServiceHost))) {
             AutomaticFailback failback = new AutomaticFailback(peerServiceHost, replication.backendId(), db, replication.drbd(),
                     () -> replication.peer().state(PROBE_VOLUME, "volume-" + PROBE_VOLUME), transport);
             Duration every = Duration.ofSeconds(Math.max(5, conf.reportInterval()));

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,17 +42,100 @@ public final class EbsDriver implements VolumeDriver {
     private static final long MIB_BYTES = 1L << 20;
 
     /**
-     * The backend section values the driver needs.
+     * The backend section values the driver needs. The worker builds them from the config module's
+     * records: this module does not depend on that one, so these are the driver's own view of them.
      *
-     * @param hostname           this node's host name: Cinder's {@code location_info} carries it,
-     *                           and a migration is local when the destination names the same one
-     * @param volumeClear        {@code none} or {@code zero}: how a deleted thick volume is wiped
+     * @param backendName       the section name, for log lines
+     * @param volumeBackendName the pool name reported to the scheduler
+     * @param hostname          this node's host name: Cinder's {@code location_info} carries it,
+     *                          and a migration is local when the destination names the same one
+     * @param lvm               how volumes are made and wiped
+     * @param target            where volumes are exported
+     * @param capacity          what the scheduler is told about over-subscription
+     */
+    public record Settings(String backendName, String volumeBackendName, String hostname, Lvm lvm, Target target,
+                           Capacity capacity) {
+
+        public Settings {
+            Objects.requireNonNull(backendName, "backendName");
+            Objects.requireNonNull(volumeBackendName, "volumeBackendName");
+            Objects.requireNonNull(hostname, "hostname");
+            Objects.requireNonNull(lvm, "lvm");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(capacity, "capacity");
+        }
+    }
+
+    /**
+     * The LVM side ({@code lvm_type}, {@code lvm_mirrors}, {@code volume_clear},
+     * {@code volume_clear_size}).
+     *
+     * @param provisioning       thick, thin, or thin when the VG has a pool
+     * @param mirrors            reported as {@code lvm_mirrors}
+     * @param volumeClear        how a deleted thick volume is wiped
      * @param volumeClearSizeMib MiB wiped at the start of the volume, 0 for all of it
      */
-    public record Settings(String backendName, String volumeBackendName, String lvmType, int lvmMirrors,
-                           String hostname, int reservedPercentage, String maxOverSubscriptionRatio,
-                           String targetPrefix, String targetIp, List<String> secondaryIps, int targetPort,
-                           String volumeClear, int volumeClearSizeMib) {
+    public record Lvm(Provisioning provisioning, int mirrors, VolumeClear volumeClear, int volumeClearSizeMib) {
+
+        public Lvm {
+            Objects.requireNonNull(provisioning, "provisioning");
+            Objects.requireNonNull(volumeClear, "volumeClear");
+        }
+    }
+
+    /**
+     * Where and under what name volumes are exported ({@code target_prefix},
+     * {@code target_ip_address}, {@code target_secondary_ip_addresses}, {@code target_port}).
+     * No CHAP settings: each export's credentials are the volume's provider_auth, or generated.
+     */
+    public record Target(String prefix, String ip, List<String> secondaryIps, int port) {
+
+        public Target {
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(ip, "ip");
+            secondaryIps = List.copyOf(secondaryIps);
+        }
+    }
+
+    /**
+     * What the capability report adds to the pool's sizes ({@code reserved_percentage},
+     * {@code max_over_subscription_ratio}: "auto" or a ratio as Python prints it).
+     */
+    public record Capacity(int reservedPercentage, String maxOverSubscriptionRatio) {
+
+        public Capacity {
+            Objects.requireNonNull(maxOverSubscriptionRatio, "maxOverSubscriptionRatio");
+        }
+    }
+
+    /** {@code lvm_type}, as what it means for the volumes this driver makes. */
+    public enum Provisioning {
+        /** {@code default}: thick LVs. */
+        THICK,
+        /** {@code thin}: thin LVs in {@code <vg>-pool}, which {@link #initialize()} creates if it is missing. */
+        THIN,
+        /** {@code auto}: thin when the VG already has its pool, thick otherwise. */
+        AUTO;
+
+        /**
+         * Whether this backend makes thin volumes in {@code vg}: the one place that decides it,
+         * for the driver and for the replicas its backup keeps. Only {@link #AUTO} looks at the VG.
+         */
+        public boolean makesThinVolumes(LvmVolumeGroup vg) throws DriverException {
+            return switch (this) {
+                case THICK -> false;
+                case THIN -> true;
+                case AUTO -> vg.find(vg.thinPoolName()).isPresent();
+            };
+        }
+    }
+
+    /** {@code volume_clear}: what a deleted thick volume's extents hold when they go back to the VG. */
+    public enum VolumeClear {
+        /** {@code none}: the old data, readable by the next volume there. */
+        NONE,
+        /** {@code zero}: zeros over the first {@code volume_clear_size} MiB, or all of it. */
+        ZERO
     }
 
     private final Settings settings;
@@ -85,7 +169,8 @@ public final class EbsDriver implements VolumeDriver {
         this.copier = copier;
         this.initiator = initiator;
         this.images = images;
-        this.thin = "thin".equals(settings.lvmType());
+        // Until initialize() has looked at the VG: what stats() reports if it never succeeds.
+        this.thin = settings.lvm().provisioning() == Provisioning.THIN;
     }
 
     /**
@@ -101,11 +186,11 @@ public final class EbsDriver implements VolumeDriver {
         if (!vg.exists()) {
             throw new DriverException("VolumeBackendAPIException", "Volume Group " + vg.name() + " does not exist");
         }
-        if ("thin".equals(settings.lvmType())) {
+        Provisioning provisioning = settings.lvm().provisioning();
+        if (provisioning == Provisioning.THIN) {
             vg.ensureThinPool();
-        } else if ("auto".equals(settings.lvmType())) {
-            thin = vg.find(vg.thinPoolName()).isPresent();
         }
+        thin = provisioning.makesThinVolumes(vg);
         LOG.info("Backend {}: volume group {} ready ({} volumes)", settings.backendName(), vg.name(), thin ? "thin" : "thick");
         ready = true;
     }
@@ -130,7 +215,8 @@ public final class EbsDriver implements VolumeDriver {
             provisioned = round2(total - free);
         }
         Map<String, Object> stats = new CapabilityReport(settings.volumeBackendName(), settings.hostname(), vg.name(), thin,
-                settings.lvmMirrors(), settings.reservedPercentage(), settings.maxOverSubscriptionRatio())
+                settings.lvm().mirrors(), settings.capacity().reservedPercentage(),
+                settings.capacity().maxOverSubscriptionRatio())
                 .stats(total, free, provisioned, lvs.size(), "up");
         if (replication != null) {
             CapabilityReport.addReplication(stats, replication.capabilities());
@@ -361,7 +447,7 @@ public final class EbsDriver implements VolumeDriver {
 
     @Override
     public Map<String, Object> localConnector() throws DriverException {
-        return initiator.connector(settings.hostname(), settings.targetIp());
+        return initiator.connector(settings.hostname(), settings.target().ip());
     }
 
     /**
@@ -507,7 +593,8 @@ public final class EbsDriver implements VolumeDriver {
         if (wipes() && !lv.get().isThin()) {
             // A thin LV's blocks return to the pool and read back as zeros; a thick LV's extents
             // would hand the old data to the next volume.
-            long bytes = settings.volumeClearSizeMib() > 0 ? settings.volumeClearSizeMib() * MIB_BYTES : lv.get().sizeBytes();
+            int clearMib = settings.lvm().volumeClearSizeMib();
+            long bytes = clearMib > 0 ? clearMib * MIB_BYTES : lv.get().sizeBytes();
             if (!lv.get().isActive()) {
                 vg.activate(lvName(volume));
             }
@@ -517,7 +604,7 @@ public final class EbsDriver implements VolumeDriver {
     }
 
     private boolean wipes() {
-        return "zero".equals(settings.volumeClear());
+        return settings.lvm().volumeClear() == VolumeClear.ZERO;
     }
 
     @Override
@@ -605,7 +692,8 @@ public final class EbsDriver implements VolumeDriver {
             device = replication.exportDevice(volume).orElse(device);   // a replicated volume is served through DRBD
         }
         var result = target.createExport(new ExportRequest(volume.id(), lvName(volume), device,
-                chap, settings.targetPrefix(), settings.targetIp(), settings.secondaryIps(), settings.targetPort()));
+                chap, settings.target().prefix(), settings.target().ip(), settings.target().secondaryIps(),
+                settings.target().port()));
         return result.modelUpdate();
     }
 
@@ -637,8 +725,8 @@ public final class EbsDriver implements VolumeDriver {
         if (location == null || location.isBlank()) {
             return true;
         }
-        java.util.List<String> ips = new java.util.ArrayList<>(settings.secondaryIps());
-        ips.add(settings.targetIp());
+        java.util.List<String> ips = new java.util.ArrayList<>(settings.target().secondaryIps());
+        ips.add(settings.target().ip());
         return ips.stream().anyMatch(ip -> location.startsWith(ip + ":"));
     }
 

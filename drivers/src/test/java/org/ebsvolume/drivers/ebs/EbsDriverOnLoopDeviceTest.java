@@ -36,8 +36,7 @@ class EbsDriverOnLoopDeviceTest {
         group = loop.group();
         TgtAdmTarget tgt = new TgtAdmTarget(TgtAdmTarget.Settings.defaults(Files.createTempDirectory("ebs-tgt-")),
                 new CommandRunner(Set.of("tgtadm", "tgt-admin"), List.of(), Duration.ofSeconds(30)));
-        driver = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "hci-0001", 0, "20.0",
-                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260, "none", 0), group, tgt, copier(), null, null);
+        driver = new EbsDriver(thickSettings("hci-0001"), group, tgt, copier(), null, null);
         driver.initialize();
     }
 
@@ -46,6 +45,14 @@ class EbsDriverOnLoopDeviceTest {
         if (loop != null) {
             loop.close();
         }
+    }
+
+    /** Thick volumes, no wiping on delete: this host has no device-mapper to write through. */
+    private static EbsDriver.Settings thickSettings(String hostname) {
+        return new EbsDriver.Settings("EBS", "ebs", hostname,
+                new EbsDriver.Lvm(EbsDriver.Provisioning.THICK, 0, EbsDriver.VolumeClear.NONE, 0),
+                new EbsDriver.Target("iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260),
+                new EbsDriver.Capacity(0, "20.0"));
     }
 
     private static BlockDeviceCopier copier() {
@@ -60,8 +67,7 @@ class EbsDriverOnLoopDeviceTest {
 
     @Test
     void aMissingVolumeGroupKeepsTheDriverUninitialized() throws Exception {
-        EbsDriver orphan = new EbsDriver(new EbsDriver.Settings("EBS", "ebs", "default", 0, "h", 0, "20.0",
-                "iqn.2010-10.org.openstack:", "127.0.0.1", List.of(), 3260, "none", 0),
+        EbsDriver orphan = new EbsDriver(thickSettings("h"),
                 new LvmVolumeGroup("no-such-vg", new CommandRunner(LvmVolumeGroup.REQUIRED_BINARIES, List.of(), Duration.ofSeconds(30)),
                         loop.options()), null, copier(), null, null);
         assertThatThrownBy(orphan::initialize).isInstanceOf(DriverException.class).hasMessageContaining("no-such-vg");

@@ -9,6 +9,7 @@ import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.drbd.DrbdPortAllocator;
 import org.ebsvolume.drivers.drbd.DrbdProtocol;
 import org.ebsvolume.drivers.drbd.DrbdResourceFiles;
+import org.ebsvolume.drivers.ebs.EbsDriver;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.drivers.replication.ReplicaHost;
 import org.ebsvolume.drivers.replication.ReplicatedVolumes;
@@ -60,16 +61,19 @@ public final class BackendReplication {
      * The backend's replication, or empty when it has no {@code replication_device}. The config
      * loader has already required {@code backend_id} and every device's {@code ip} and
      * {@code secret}.
+     *
+     * @param provisioning the backend's {@code lvm_type}, which the replicas kept here follow
      */
-    public static Optional<BackendReplication> of(CinderConfig conf, BackendConfig backend, CommandRunner runner, LvmVolumeGroup vg,
-                                                  Transport transport) throws DriverException {
-        if (!backend.replicationEnabled()) {
+    public static Optional<BackendReplication> of(CinderConfig conf, BackendConfig backend, EbsDriver.Provisioning provisioning,
+                                                  CommandRunner runner, LvmVolumeGroup vg, Transport transport) throws DriverException {
+        BackendConfig.ReplicationSettings settings = backend.replication();
+        if (!settings.enabled()) {
             return Optional.empty();
         }
-        String ownId = backend.backendId().orElseThrow();
+        String ownId = settings.backendId().orElseThrow();
         Map<String, Optional<String>> secrets = new LinkedHashMap<>();
         Map<String, String> addresses = new LinkedHashMap<>();
-        for (ReplicationDevice d : backend.replicationDevices()) {
+        for (ReplicationDevice d : settings.devices()) {
             secrets.put(d.backendId(), d.secret());
             addresses.put(d.backendId(), d.ip().orElseThrow());
             if (d.secret().isEmpty()) {
@@ -81,36 +85,33 @@ public final class BackendReplication {
                         ReplicationDevice.MIN_SECRET_LENGTH);
             }
         }
-        ReplicationDevice target = backend.replicationDevices().get(0);
-        if (backend.replicationDevices().size() > 1) {
+        ReplicationDevice target = settings.devices().get(0);
+        if (settings.devices().size() > 1) {
             LOG.warn("Backend {}: {} replication devices configured; volumes are replicated to the first one ({}) only,"
-                    + " the others are served as peers", backend.name(), backend.replicationDevices().size(), target.backendId());
+                    + " the others are served as peers", backend.name(), settings.devices().size(), target.backendId());
         }
         ReplicaAuth auth = ReplicaAuth.forPeers(ownId, secrets, Clock.systemUTC());
         DrbdResourceFiles files = new DrbdResourceFiles(Path.of(DrbdResourceFiles.DEFAULT_DIRECTORY));
         DrbdAdm drbd = new DrbdAdm(runner, files, DRBDADM_TIMEOUT);
-        DrbdPortAllocator ports = new DrbdPortAllocator(files, backend.replicationStartingPort());
+        DrbdPortAllocator ports = new DrbdPortAllocator(files, settings.startingPort());
         String hostname = nodeName(conf);
         ReplicaClient client = new ReplicaClient(target.backendId(), auth, transport.client(ReplicaEndpoint.target(target.backendId())),
                 CALL_TIMEOUT);
-        ReplicatedVolumes volumes = new ReplicatedVolumes(new ReplicatedVolumes.Settings(hostname, backend.backendIp(),
-                DrbdProtocol.fromLetter(backend.replicationMode().drbdProtocol()), backend.replicationResyncRateKib(),
+        ReplicatedVolumes volumes = new ReplicatedVolumes(new ReplicatedVolumes.Settings(hostname, settings.backendIp(),
+                DrbdProtocol.fromLetter(settings.mode().drbdProtocol()), settings.resyncRateKib(),
                 target.ip().orElseThrow(), CONNECT_TIMEOUT), vg, drbd, ports, client);
-        ReplicaHost host = new ReplicaHost(new ReplicaHost.Settings(hostname, backend.backendIp()), vg,
-                () -> makesThinVolumes(backend, vg), drbd, ports);
+        ReplicaHost host = new ReplicaHost(new ReplicaHost.Settings(hostname, settings.backendIp()), vg,
+                () -> makesThinVolumes(provisioning, vg), drbd, ports);
         LOG.info("Backend {}: replicating as {} from {} ({}) to {} at {} with DRBD protocol {}; serving replica calls from {}",
-                backend.name(), ownId, hostname, backend.backendIp(), target.backendId(), target.ip().orElseThrow(),
-                backend.replicationMode().drbdProtocol(), secrets.keySet());
+                backend.name(), ownId, hostname, settings.backendIp(), target.backendId(), target.ip().orElseThrow(),
+                settings.mode().drbdProtocol(), secrets.keySet());
         return Optional.of(new BackendReplication(ownId, volumes, new ReplicaEndpoint(auth, host, addresses), drbd, client));
     }
 
-    /** The EBS driver's decision, repeated for the replicas this backend keeps. */
-    private static boolean makesThinVolumes(BackendConfig backend, LvmVolumeGroup vg) {
-        if ("thin".equals(backend.lvmType())) {
-            return true;
-        }
+    /** The EBS driver's decision, asked for each replica this backend keeps; thick when the VG cannot be read. */
+    private static boolean makesThinVolumes(EbsDriver.Provisioning provisioning, LvmVolumeGroup vg) {
         try {
-            return "auto".equals(backend.lvmType()) && vg.find(vg.thinPoolName()).isPresent();
+            return provisioning.makesThinVolumes(vg);
         } catch (DriverException e) {
             return false;
         }

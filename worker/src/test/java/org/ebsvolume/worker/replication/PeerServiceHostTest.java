@@ -38,7 +38,7 @@ class PeerServiceHostTest {
                 """ + devices);
         CinderConfig config = CinderConfig.load(CommandLine.parse(new String[] {"--config-file", conf.toString()}));
         BackendConfig backend = config.backends().get(0);
-        return backend.replicationDevices().stream().map(d -> BackendReplication.peerServiceHost(d, backend)).toList();
+        return backend.replication().devices().stream().map(d -> BackendReplication.peerServiceHost(d, backend)).toList();
     }
 
     @Test
