@@ -91,6 +91,26 @@ public final class ServiceJobs implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} once, after {@code delay} (a pause that must not hold the caller's thread,
+     * such as letting a reply leave before the service that sent it stops). A task of the same
+     * name that has not run yet is replaced.
+     */
+    public void once(String name, Duration delay, PeriodicTask task) {
+        JobDataMap data = new JobDataMap();
+        data.put(TASK, task);
+        data.put(CLOCK, clock);
+        JobDetail job = JobBuilder.newJob(TaskJob.class).withIdentity(name).usingJobData(data).build();
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name)
+                .startAt(new Date(System.currentTimeMillis() + delay.toMillis()))
+                .build();
+        try {
+            scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot schedule " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The schedule every periodic duty uses: fixed rate, forever, missed fires skipped. */
     static SimpleScheduleBuilder schedule(Duration interval) {
         return SimpleScheduleBuilder.simpleSchedule()

@@ -29,10 +29,11 @@ import org.ebsvolume.messaging.RpcServerSettings;
 import org.ebsvolume.messaging.Transport;
 import org.ebsvolume.messaging.transport.TransportConfig;
 import org.ebsvolume.worker.db.CinderDatabase;
-import org.ebsvolume.worker.db.ServiceIdentity;
+import org.ebsvolume.worker.service.BackendService;
 import org.ebsvolume.worker.logging.WorkerLogging;
 import org.ebsvolume.worker.replication.BackendReplication;
 import org.ebsvolume.worker.replication.ReplicaEndpoint;
+import org.ebsvolume.worker.replication.ReplicatedBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,14 +153,6 @@ public final class Main {
         };
     }
 
-    static BackendService.Plan plan(CinderConfig conf, BackendConfig backend, String serviceHost, VolumeDriver driver) {
-        String host = serviceHost.substring(0, serviceHost.indexOf('@'));
-        String cluster = conf.serviceCluster(backend).orElse(null);
-        return new BackendService.Plan(backend.name(), host, conf.cluster().orElse(null),
-                new ServiceIdentity(serviceHost, cluster, conf.availabilityZone(backend)),
-                driver, Duration.ofSeconds(conf.reportInterval()), Duration.ofSeconds(conf.backendStatsPollingInterval()));
-    }
-
     /** oslo.log: log_file, relative to log_dir when both are set; log_dir alone → ebs-volume.log in it. */
     static Path logFile(CinderConfig conf) {
         if (conf.logFile().isPresent()) {
@@ -240,20 +233,24 @@ public final class Main {
                         backend.lvm().mirrors(), "iSCSI", backend.scheduler().reservedPercentage(),
                         backend.scheduler().maxOverSubscriptionRatio(),
                         conf.host()), runner);
-                backends.add(BackendService.start(plan(conf, backend, serviceHost, driver), db, transport, jobs, notifier,
+                backends.add(BackendService.start(BackendService.Plan.of(conf, backend, serviceHost, driver), db, transport, jobs, notifier,
                         RpcServerSettings.defaults()));
                 continue;
             }
             EbsStorage storage = EbsStorage.of(conf, backend, transport);
             if (storage.replication().isEmpty()) {
-                backends.add(BackendService.start(plan(conf, backend, serviceHost, ebsDriver(conf, backend, storage, conf.host())),
+                backends.add(BackendService.start(BackendService.Plan.of(conf, backend, serviceHost, ebsDriver(conf, backend, storage, conf.host())),
                         db, transport, jobs, notifier, RpcServerSettings.defaults()));
                 continue;
             }
             BackendReplication replication = storage.replication().get();
             replicaServers.add(transport.serve(ReplicaEndpoint.target(replication.backendId()),
                     List.of(replication.endpoint().endpoint())));
-            new ReplicatedBackend(conf, backend, storage, db, transport, jobs,
+            // The composition root hands the backend its drivers: the one serving this host's own
+            // identity, and one per peer identity it may take over (the peer's replicas here).
+            ReplicatedBackend.IdentityDrivers drivers = (host, volumeBackendName, takenOver) ->
+                    ebsDriver(conf, backend, takenOver ? storage.servingFailedOverIdentity() : storage, host, volumeBackendName);
+            new ReplicatedBackend(conf, backend, replication, storage.vg(), drivers, db, transport, jobs,
                     notify ? h -> notificationTransport.notifier("volume." + h, conf.notifications().topics()) : null,
                     backends::add).start();
         }

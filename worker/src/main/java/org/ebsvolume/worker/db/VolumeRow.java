@@ -42,6 +42,11 @@ public record VolumeRow(String id, String nameId, int sizeGb, String host, Volum
                 q == null || !(q instanceof Number n && n.intValue() == 0) && !Boolean.FALSE.equals(q));
     }
 
+    /** Cinder's {@code volume.name}, {@code volume-<name id>}: its LV's name, and its DRBD resource's. */
+    public String name() {
+        return "volume-" + nameId;
+    }
+
     /**
      * The driver's view of this volume.
      *

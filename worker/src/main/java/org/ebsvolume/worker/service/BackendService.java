@@ -1,5 +1,7 @@
-package org.ebsvolume.worker;
+package org.ebsvolume.worker.service;
 
+import org.ebsvolume.config.BackendConfig;
+import org.ebsvolume.config.CinderConfig;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.jobs.ServiceJobs;
@@ -45,8 +47,36 @@ public final class BackendService {
             this(backendName, hostName, clusterName, identity, driver, reportInterval, statsInterval, null);
         }
 
-        Plan withReplication(ReplicationControl control) {
+        /**
+         * A backend's own identity {@code serviceHost} ({@code host@backend}) as cinder.conf places
+         * it: its cluster, availability zone, heartbeat and stats intervals.
+         */
+        public static Plan of(CinderConfig conf, BackendConfig backend, String serviceHost, VolumeDriver driver) {
+            String cluster = conf.serviceCluster(backend).orElse(null);
+            return new Plan(backend.name(), hostOf(serviceHost), conf.cluster().orElse(null),
+                    new ServiceIdentity(serviceHost, cluster, conf.availabilityZone(backend)),
+                    driver, Duration.ofSeconds(conf.reportInterval()), Duration.ofSeconds(conf.backendStatsPollingInterval()));
+        }
+
+        /**
+         * A taken-over peer's identity served from this host: no cluster (the peer's cluster rows
+         * are its own), this backend's availability zone and intervals, and {@code control} for
+         * {@code failover_host} on it.
+         */
+        public static Plan ofPeer(CinderConfig conf, BackendConfig backend, String peerServiceHost, VolumeDriver driver,
+                                  ReplicationControl control) {
+            return new Plan(backend.name(), hostOf(peerServiceHost), null,
+                    new ServiceIdentity(peerServiceHost, null, conf.availabilityZone(backend)),
+                    driver, Duration.ofSeconds(conf.reportInterval()), Duration.ofSeconds(conf.backendStatsPollingInterval()), control);
+        }
+
+        public Plan withReplication(ReplicationControl control) {
             return new Plan(backendName, hostName, clusterName, identity, driver, reportInterval, statsInterval, control);
+        }
+
+        /** {@code host} of {@code host@backend}. */
+        private static String hostOf(String serviceHost) {
+            return serviceHost.substring(0, serviceHost.indexOf('@'));
         }
     }
 

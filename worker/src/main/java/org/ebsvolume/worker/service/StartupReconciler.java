@@ -1,4 +1,4 @@
-package org.ebsvolume.worker;
+package org.ebsvolume.worker.service;
 
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
