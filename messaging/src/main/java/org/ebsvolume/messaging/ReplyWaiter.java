@@ -6,10 +6,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import org.ebsvolume.messaging.transport.BrokerConnection;
-import org.ebsvolume.messaging.wire.MalformedMessageException;
-import org.ebsvolume.messaging.wire.QueueSpec;
-import org.ebsvolume.messaging.wire.RemoteFailure;
+import org.ebsvolume.messaging.impl.BrokerConnection;
+import org.ebsvolume.messaging.impl.MalformedMessageException;
+import org.ebsvolume.messaging.impl.QueueSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +79,7 @@ final class ReplyWaiter implements AutoCloseable {
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
             try {
                 getChannel().basicAck(envelope.getDeliveryTag(), false);
-                route(org.ebsvolume.messaging.wire.Envelope.unwrap(body, props.getContentType()));
+                route(org.ebsvolume.messaging.impl.Envelope.unwrap(body, props.getContentType()));
             } catch (MalformedMessageException e) {
                 LOG.error("Dropped an undecodable reply on {}: {}", queue.name(), e.getMessage());
             } catch (Throwable t) {

@@ -7,13 +7,12 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import org.ebsvolume.messaging.transport.BrokerConnection;
-import org.ebsvolume.messaging.wire.ExchangeSpec;
-import org.ebsvolume.messaging.wire.MalformedMessageException;
+import org.ebsvolume.messaging.impl.BrokerConnection;
+import org.ebsvolume.messaging.impl.ExchangeSpec;
+import org.ebsvolume.messaging.impl.MalformedMessageException;
 import org.ebsvolume.messaging.wire.PythonJson;
-import org.ebsvolume.messaging.wire.QueueSpec;
-import org.ebsvolume.messaging.wire.RemoteFailure;
-import org.ebsvolume.messaging.wire.Topology;
+import org.ebsvolume.messaging.impl.QueueSpec;
+import org.ebsvolume.messaging.impl.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,7 +204,7 @@ public final class RpcServer implements AutoCloseable {
         }
         ObjectNode inner;
         try {
-            inner = org.ebsvolume.messaging.wire.Envelope.unwrap(body, props.getContentType());
+            inner = org.ebsvolume.messaging.impl.Envelope.unwrap(body, props.getContentType());
         } catch (MalformedMessageException e) {
             channel.basicReject(deliveryTag, false);
             LOG.error("Failed to process a {}-byte message on {}: {}; rejected, skipping it", body.length, target, e.getMessage());

@@ -2,11 +2,11 @@ package org.ebsvolume.messaging;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
-import org.ebsvolume.messaging.transport.BrokerConnection;
-import org.ebsvolume.messaging.transport.ConfirmedPublisher;
+import org.ebsvolume.messaging.impl.BrokerConnection;
+import org.ebsvolume.messaging.impl.ConfirmedPublisher;
 import org.ebsvolume.messaging.transport.TransportConfig;
-import org.ebsvolume.messaging.transport.UnroutableMessageException;
-import org.ebsvolume.messaging.wire.Topology;
+import org.ebsvolume.messaging.impl.UnroutableMessageException;
+import org.ebsvolume.messaging.impl.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,11 +86,11 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    public TransportConfig config() {
+    TransportConfig config() {
         return config;
     }
 
-    public Topology topology() {
+    Topology topology() {
         return topology;
     }
 
