@@ -85,7 +85,7 @@ public final class Notifier {
                             try {
                                 p.declareOnce(topology.topicExchange(), topology.notificationQueue(routingKey));
                             } catch (IOException e) {
-                                throw new Transport.UncheckedIOException(e);
+                                throw new Transport.DeclarationFailedException(e);
                             }
                         }, Duration.ofSeconds(10));
             } catch (IOException | RuntimeException e) {

@@ -189,7 +189,7 @@ public final class RpcClient {
         try {
             p.declareOnce(x);
         } catch (IOException e) {
-            throw new Transport.UncheckedIOException(e);
+            throw new Transport.DeclarationFailedException(e);
         }
     }
 
