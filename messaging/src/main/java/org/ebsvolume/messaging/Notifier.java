@@ -3,8 +3,8 @@ package org.ebsvolume.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ebsvolume.messaging.impl.Envelope;
-import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.messaging.impl.Topology;
+import org.ebsvolume.messaging.wire.PythonJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

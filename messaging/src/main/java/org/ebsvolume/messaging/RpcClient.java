@@ -3,9 +3,9 @@ package org.ebsvolume.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ebsvolume.messaging.impl.Envelope;
-import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.messaging.impl.RpcVersion;
 import org.ebsvolume.messaging.impl.Topology;
+import org.ebsvolume.messaging.wire.PythonJson;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import org.ebsvolume.messaging.impl.BrokerConnection;
 import org.ebsvolume.messaging.impl.ExchangeSpec;
 import org.ebsvolume.messaging.impl.MalformedMessageException;
-import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.messaging.impl.QueueSpec;
 import org.ebsvolume.messaging.impl.Topology;
+import org.ebsvolume.messaging.wire.PythonJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,7 +124,10 @@ public final class RpcServer implements AutoCloseable {
             channel.queueBind(queue.name(), queue.exchange(), queue.routingKey());
             Map<String, Object> consumerArgs = transport.config().rabbit().enableCancelOnFailover()
                     ? Map.of("x-cancel-on-ha-failover", true) : Map.of();
-            channel.basicConsume(queue.name(), false, consumerTag, false, false, consumerArgs, new RequestConsumer(channel));
+            channel.basicConsume(queue.name(), false, consumerTag, false, false, consumerArgs, new GuardedConsumer(channel,
+                    (ch, envelope, props, body) -> receive(ch, envelope.getDeliveryTag(), props, body),
+                    t -> LOG.error("Unexpected failure handling a message on {}; message dropped", target, t),
+                    tag -> LOG.warn("The broker cancelled consumer {} of {} (queue deleted or HA failover)", tag, target)));
             subscriptions.add(new Subscription(queue, channel, consumerTag));
             LOG.debug("Consuming {} (durable={}, auto_delete={}, arguments={})", queue.name(), queue.durable(),
                     queue.autoDelete(), queue.arguments());
@@ -172,27 +173,6 @@ public final class RpcServer implements AutoCloseable {
     /** Names of the queues being consumed, in oslo's declaration order. */
     public List<String> queues() {
         return subscriptions.stream().map(s -> s.queue().name()).toList();
-    }
-
-    private final class RequestConsumer extends DefaultConsumer {
-        RequestConsumer(Channel channel) {
-            super(channel);
-        }
-
-        @Override
-        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-            try {
-                receive(getChannel(), envelope.getDeliveryTag(), props, body);
-            } catch (Throwable t) {
-                // Last line of defence: the client would close the channel if this escaped.
-                LOG.error("Unexpected failure handling a message on {}; message dropped", target, t);
-            }
-        }
-
-        @Override
-        public void handleCancel(String consumerTag) {
-            LOG.warn("The broker cancelled consumer {} of {} (queue deleted or HA failover)", consumerTag, target);
-        }
     }
 
     private void receive(Channel channel, long deliveryTag, AMQP.BasicProperties props, byte[] body) throws IOException {

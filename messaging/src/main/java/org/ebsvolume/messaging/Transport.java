@@ -4,9 +4,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import org.ebsvolume.messaging.impl.BrokerConnection;
 import org.ebsvolume.messaging.impl.ConfirmedPublisher;
-import org.ebsvolume.messaging.transport.TransportConfig;
-import org.ebsvolume.messaging.impl.UnroutableMessageException;
 import org.ebsvolume.messaging.impl.Topology;
+import org.ebsvolume.messaging.impl.UnroutableMessageException;
+import org.ebsvolume.messaging.transport.TransportConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
