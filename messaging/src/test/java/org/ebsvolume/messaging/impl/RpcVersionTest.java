@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.wire;
+package org.ebsvolume.messaging.impl;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,8 @@ import java.util.Map;
 
 import com.rabbitmq.client.ConnectionFactory;
 
+import org.ebsvolume.messaging.transport.InvalidRabbitOptionException;
+import org.ebsvolume.messaging.transport.RabbitOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

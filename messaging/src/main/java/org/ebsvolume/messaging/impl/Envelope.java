@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.wire;
+package org.ebsvolume.messaging.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.ebsvolume.messaging.wire.PythonJson;
 
 /**
  * oslo.messaging's message envelope ({@code common.serialize_msg} / {@code deserialize_msg}):

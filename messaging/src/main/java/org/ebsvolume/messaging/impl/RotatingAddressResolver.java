@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AddressResolver;

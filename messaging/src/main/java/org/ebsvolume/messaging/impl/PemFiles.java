@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ebsvolume.messaging.transport.InvalidRabbitOptionException;
 
 /**
  * Reads the PEM files named by ssl_ca_file, ssl_cert_file and ssl_key_file the way OpenSSL reads

@@ -1,6 +1,7 @@
-package org.ebsvolume.messaging.wire;
+package org.ebsvolume.messaging.impl;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.messaging.wire.PythonJson;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
@@ -7,6 +7,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
+import org.ebsvolume.messaging.transport.RabbitOptions;
+import org.ebsvolume.messaging.transport.TransportConfig;
+import org.ebsvolume.messaging.transport.TransportHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +192,7 @@ public final class BrokerConnection implements AutoCloseable {
     }
 
     /** Runs after the client has reconnected and re-declared the recorded topology. */
-    public void onRecovery(Runnable callback) {
+    void onRecovery(Runnable callback) {
         afterRecovery.add(callback);
     }
 
@@ -205,7 +208,7 @@ public final class BrokerConnection implements AutoCloseable {
         return connection.isOpen();
     }
 
-    public String purpose() {
+    String purpose() {
         return purpose;
     }
 

@@ -1,11 +1,9 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ReturnListener;
-import org.ebsvolume.messaging.wire.ExchangeSpec;
-import org.ebsvolume.messaging.wire.QueueSpec;
 
 import java.io.IOException;
 import java.util.Arrays;

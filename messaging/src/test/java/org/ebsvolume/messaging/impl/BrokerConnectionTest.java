@@ -1,7 +1,9 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import com.rabbitmq.client.Channel;
 import org.ebsvolume.messaging.testing.Broker;
+import org.ebsvolume.messaging.transport.RabbitOptions;
+import org.ebsvolume.messaging.transport.TransportConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -24,6 +24,8 @@ import javax.net.ssl.SSLSocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.ConnectionFactory;
 
+import org.ebsvolume.messaging.testing.RealPython;
+import org.ebsvolume.messaging.transport.RabbitOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

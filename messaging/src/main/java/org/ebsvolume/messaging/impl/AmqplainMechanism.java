@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.SaslConfig;

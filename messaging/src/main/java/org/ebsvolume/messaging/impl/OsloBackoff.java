@@ -1,16 +1,17 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import com.rabbitmq.client.RecoveryDelayHandler;
+import org.ebsvolume.messaging.transport.RabbitOptions;
 
 /**
  * kombu's {@code autoretry} schedule as oslo configures it: {@code rabbit_retry_interval},
  * growing by {@code rabbit_retry_backoff} up to {@code rabbit_interval_max}, plus
  * {@code kombu_reconnect_delay} on every attempt.
  */
-public record OsloBackoff(double intervalStart, double intervalStep, double intervalMax, double reconnectDelay)
+record OsloBackoff(double intervalStart, double intervalStep, double intervalMax, double reconnectDelay)
         implements RecoveryDelayHandler {
 
-    public static OsloBackoff of(RabbitOptions options) {
+    static OsloBackoff of(RabbitOptions options) {
         return new OsloBackoff(options.rabbitRetryInterval(), options.rabbitRetryBackoff(),
                 options.rabbitIntervalMax(), options.kombuReconnectDelay());
     }

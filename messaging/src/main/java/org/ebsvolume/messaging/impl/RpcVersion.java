@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.wire;
+package org.ebsvolume.messaging.impl;
 
 /**
  * oslo's {@code _utils.version_is_compatible}: same major, requested minor not above the

@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.wire;
+package org.ebsvolume.messaging.impl;
 
 /**
  * A message that cannot be turned into an oslo request: undecodable, wrong content type, envelope

@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,15 +15,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * and py-amqp are installed, feeding it JSON on stdin and reading JSON from stdout. Anything
  * short of a clean run fails the calling test: a parity check that quietly skips proves nothing.
  */
-final class RealPython {
+public final class RealPython {
 
-    static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = "/usr/bin/python3";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RealPython() {
     }
 
-    static JsonNode run(String script, Object input) throws IOException, InterruptedException {
+    public static JsonNode run(String script, Object input) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(PYTHON, "-c", script).start();
         CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
         CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));

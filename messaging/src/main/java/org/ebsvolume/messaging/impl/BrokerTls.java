@@ -1,4 +1,4 @@
-package org.ebsvolume.messaging.transport;
+package org.ebsvolume.messaging.impl;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -23,6 +23,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 import com.rabbitmq.client.ConnectionFactory;
 
+import org.ebsvolume.messaging.transport.InvalidRabbitOptionException;
+import org.ebsvolume.messaging.transport.RabbitOptions;
+import org.ebsvolume.messaging.transport.TransportUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +64,7 @@ public final class BrokerTls {
             "sslv23", "TLS");
 
     /** How the broker's certificate chain is checked. */
-    public enum Verification {
+    enum Verification {
         /** Against the certificates of ssl_ca_file only. */
         CA_FILE,
         /** Against the JDK's default trust store (the system CAs on Debian). */
@@ -93,7 +96,7 @@ public final class BrokerTls {
      * @throws InvalidRabbitOptionException naming the option and file when a file cannot be read
      *                                      or parsed, or when the JDK has disabled the ssl_version
      */
-    public static BrokerTls create(RabbitOptions opts) {
+    static BrokerTls create(RabbitOptions opts) {
         if (!opts.ssl()) {
             throw new IllegalArgumentException("[oslo_messaging_rabbit] ssl is false; there is no TLS to set up");
         }
@@ -154,7 +157,7 @@ public final class BrokerTls {
      * Switches {@code cf} to TLS when {@code opts.ssl()} is true, including host name
      * verification when {@link #hostnameVerification()} asks for it; does nothing otherwise.
      */
-    public static void apply(ConnectionFactory cf, RabbitOptions opts) {
+    static void apply(ConnectionFactory cf, RabbitOptions opts) {
         if (!opts.ssl()) {
             return;
         }
@@ -165,16 +168,16 @@ public final class BrokerTls {
         }
     }
 
-    public SSLContext sslContext() {
+    SSLContext sslContext() {
         return sslContext;
     }
 
     /** The JSSE protocol name the context was created for, e.g. "TLS" or "TLSv1.2". */
-    public String protocol() {
+    String protocol() {
         return protocol;
     }
 
-    public Verification verification() {
+    Verification verification() {
         return verification;
     }
 
@@ -182,17 +185,17 @@ public final class BrokerTls {
      * Whether the broker's host name must match its certificate: only when ssl_ca_file is set and
      * ssl_enforce_hostname_verification is true (the Debian backport of OSSN-0096).
      */
-    public boolean hostnameVerification() {
+    boolean hostnameVerification() {
         return hostnameVerification;
     }
 
     /** The client certificate chain presented to the broker, leaf first; empty when none. */
-    public List<X509Certificate> clientCertificateChain() {
+    List<X509Certificate> clientCertificateChain() {
         return clientCertificateChain;
     }
 
     /** The JSSE protocol for an oslo ssl_version (case-insensitive), or null if oslo refuses it. */
-    static String jsseProtocol(String sslVersion) {
+    public static String jsseProtocol(String sslVersion) {
         return PROTOCOLS.get(sslVersion.toLowerCase(Locale.ROOT));
     }
 

@@ -1,13 +1,13 @@
-package org.ebsvolume.messaging.wire;
+package org.ebsvolume.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.ebsvolume.messaging.ExposedException;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.ebsvolume.messaging.wire.PythonJson;
 
 /**
  * An exception as oslo serialises it into a reply's {@code failure} field
@@ -22,14 +22,14 @@ public record RemoteFailure(String className, String module, String message, Lis
     }
 
     /** Oslo's own dispatcher errors, raised under these names by every Python RPC server. */
-    public static final String DISPATCHER_MODULE = "oslo_messaging.rpc.dispatcher";
+    static final String DISPATCHER_MODULE = "oslo_messaging.rpc.dispatcher";
 
     /**
      * What a Python caller should see for a Java exception. {@link ExposedException} names its
      * class; other exceptions become the nearest builtin so that the caller can always rebuild
      * them (builtins are importable everywhere; anything else would degrade to RemoteError).
      */
-    public static RemoteFailure of(Throwable t) {
+    static RemoteFailure of(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
         String module;
         String className;
@@ -47,7 +47,7 @@ public record RemoteFailure(String className, String module, String message, Lis
         return new RemoteFailure(className, module, message, pythonStyleTraceback(t, className, message), args, kwargs);
     }
 
-    public static RemoteFailure dispatcherError(String className, String message, ObjectNode kwargs) {
+    static RemoteFailure dispatcherError(String className, String message, ObjectNode kwargs) {
         ArrayNode args = PythonJson.MAPPER.createArrayNode().add(message);
         List<String> tb = List.of("Traceback (most recent call last):\n",
                 "  File \"ebs-volume\", in dispatch\n",
@@ -87,7 +87,7 @@ public record RemoteFailure(String className, String module, String message, Lis
     }
 
     /** The JSON string that goes into the reply's {@code failure} field. */
-    public String toWireString() {
+    String toWireString() {
         ObjectNode data = PythonJson.MAPPER.createObjectNode();
         data.put("class", className);
         data.put("module", module);
@@ -100,7 +100,7 @@ public record RemoteFailure(String className, String module, String message, Lis
     }
 
     /** Parses a {@code failure} field; tolerant like oslo's deserializer, which uses {@code .get()}. */
-    public static RemoteFailure fromWireString(String failure) {
+    static RemoteFailure fromWireString(String failure) {
         JsonNode data;
         try {
             data = PythonJson.loads(failure);
