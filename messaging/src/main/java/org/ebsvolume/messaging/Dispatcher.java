@@ -1,9 +1,8 @@
 package org.ebsvolume.messaging;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.messaging.impl.RpcVersion;
 import org.ebsvolume.messaging.wire.PythonJson;
-import org.ebsvolume.messaging.wire.RemoteFailure;
-import org.ebsvolume.messaging.wire.RpcVersion;
 
 import java.util.List;
 import java.util.Objects;

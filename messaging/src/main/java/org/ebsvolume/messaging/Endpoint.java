@@ -26,7 +26,7 @@ public record Endpoint(String namespace, String version, Map<String, RpcMethod> 
         private final Map<String, RpcMethod> methods = new LinkedHashMap<>();
 
         private Builder(String version) {
-            org.ebsvolume.messaging.wire.RpcVersion.isCompatible(version, version); // fail fast on a bad version
+            org.ebsvolume.messaging.impl.RpcVersion.isCompatible(version, version); // fail fast on a bad version
             this.version = version;
         }
 

@@ -2,9 +2,9 @@ package org.ebsvolume.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.ebsvolume.messaging.wire.Envelope;
+import org.ebsvolume.messaging.impl.Envelope;
+import org.ebsvolume.messaging.impl.Topology;
 import org.ebsvolume.messaging.wire.PythonJson;
-import org.ebsvolume.messaging.wire.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +85,7 @@ public final class Notifier {
                             try {
                                 p.declareOnce(topology.topicExchange(), topology.notificationQueue(routingKey));
                             } catch (IOException e) {
-                                throw new Transport.UncheckedIOException(e);
+                                throw new Transport.DeclarationFailedException(e);
                             }
                         }, Duration.ofSeconds(10));
             } catch (IOException | RuntimeException e) {

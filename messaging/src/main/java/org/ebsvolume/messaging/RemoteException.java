@@ -1,6 +1,5 @@
 package org.ebsvolume.messaging;
 
-import org.ebsvolume.messaging.wire.RemoteFailure;
 
 /**
  * The peer that handled a call raised an exception; {@link #failure()} carries its class, module,
@@ -11,7 +10,7 @@ public final class RemoteException extends MessagingException {
 
     private final transient RemoteFailure failure;
 
-    public RemoteException(RemoteFailure failure) {
+    RemoteException(RemoteFailure failure) {
         super(failure.module() + "." + failure.className() + ": " + failure.message());
         this.failure = failure;
     }

@@ -2,10 +2,9 @@ package org.ebsvolume.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.ebsvolume.messaging.transport.UnroutableMessageException;
-import org.ebsvolume.messaging.wire.Envelope;
+import org.ebsvolume.messaging.impl.Envelope;
+import org.ebsvolume.messaging.impl.UnroutableMessageException;
 import org.ebsvolume.messaging.wire.PythonJson;
-import org.ebsvolume.messaging.wire.RemoteFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import org.ebsvolume.messaging.transport.BrokerConnection;
-import org.ebsvolume.messaging.wire.MalformedMessageException;
-import org.ebsvolume.messaging.wire.QueueSpec;
-import org.ebsvolume.messaging.wire.RemoteFailure;
+import org.ebsvolume.messaging.impl.BrokerConnection;
+import org.ebsvolume.messaging.impl.MalformedMessageException;
+import org.ebsvolume.messaging.impl.QueueSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,8 @@ final class ReplyWaiter implements AutoCloseable {
         try {
             Channel channel = connection.createChannel();
             channel.queueDeclare(queue.name(), queue.durable(), queue.exclusive(), queue.autoDelete(), queue.arguments());
-            channel.basicConsume(queue.name(), false, "1", waiter.new ReplyConsumer(channel));
+            channel.basicConsume(queue.name(), false, "1", new GuardedConsumer(channel, waiter::receive,
+                    t -> LOG.error("Unexpected failure handling a reply on {}", queue.name(), t), tag -> { }));
         } catch (IOException e) {
             connection.close();
             throw e;
@@ -71,21 +70,13 @@ final class ReplyWaiter implements AutoCloseable {
         waiting.remove(msgId);
     }
 
-    private final class ReplyConsumer extends DefaultConsumer {
-        ReplyConsumer(Channel channel) {
-            super(channel);
-        }
-
-        @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-            try {
-                getChannel().basicAck(envelope.getDeliveryTag(), false);
-                route(org.ebsvolume.messaging.wire.Envelope.unwrap(body, props.getContentType()));
-            } catch (MalformedMessageException e) {
-                LOG.error("Dropped an undecodable reply on {}: {}", queue.name(), e.getMessage());
-            } catch (Throwable t) {
-                LOG.error("Unexpected failure handling a reply on {}", queue.name(), t);
-            }
+    /** Acknowledges on receipt, as oslo does, then hands the reply to its caller. */
+    private void receive(Channel channel, Envelope envelope, AMQP.BasicProperties props, byte[] body) throws IOException {
+        channel.basicAck(envelope.getDeliveryTag(), false);
+        try {
+            route(org.ebsvolume.messaging.impl.Envelope.unwrap(body, props.getContentType()));
+        } catch (MalformedMessageException e) {
+            LOG.error("Dropped an undecodable reply on {}: {}", queue.name(), e.getMessage());
         }
     }
 

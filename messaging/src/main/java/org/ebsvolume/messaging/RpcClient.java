@@ -2,10 +2,10 @@ package org.ebsvolume.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.ebsvolume.messaging.wire.Envelope;
+import org.ebsvolume.messaging.impl.Envelope;
+import org.ebsvolume.messaging.impl.RpcVersion;
+import org.ebsvolume.messaging.impl.Topology;
 import org.ebsvolume.messaging.wire.PythonJson;
-import org.ebsvolume.messaging.wire.RpcVersion;
-import org.ebsvolume.messaging.wire.Topology;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -165,7 +165,7 @@ public final class RpcClient {
         Topology topology = transport.topology();
         String exchange;
         String routingKey;
-        java.util.function.Consumer<org.ebsvolume.messaging.transport.ConfirmedPublisher> declare;
+        java.util.function.Consumer<org.ebsvolume.messaging.impl.ConfirmedPublisher> declare;
         if (t.fanout()) {
             exchange = Topology.fanoutExchangeName(t.topic());
             routingKey = "";
@@ -185,11 +185,11 @@ public final class RpcClient {
         }
     }
 
-    private static void declare(org.ebsvolume.messaging.transport.ConfirmedPublisher p, org.ebsvolume.messaging.wire.ExchangeSpec x) {
+    private static void declare(org.ebsvolume.messaging.impl.ConfirmedPublisher p, org.ebsvolume.messaging.impl.ExchangeSpec x) {
         try {
             p.declareOnce(x);
         } catch (IOException e) {
-            throw new Transport.UncheckedIOException(e);
+            throw new Transport.DeclarationFailedException(e);
         }
     }
 

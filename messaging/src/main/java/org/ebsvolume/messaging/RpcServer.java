@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import org.ebsvolume.messaging.transport.BrokerConnection;
-import org.ebsvolume.messaging.wire.ExchangeSpec;
-import org.ebsvolume.messaging.wire.MalformedMessageException;
+import org.ebsvolume.messaging.impl.BrokerConnection;
+import org.ebsvolume.messaging.impl.ExchangeSpec;
+import org.ebsvolume.messaging.impl.MalformedMessageException;
+import org.ebsvolume.messaging.impl.QueueSpec;
+import org.ebsvolume.messaging.impl.Topology;
 import org.ebsvolume.messaging.wire.PythonJson;
-import org.ebsvolume.messaging.wire.QueueSpec;
-import org.ebsvolume.messaging.wire.RemoteFailure;
-import org.ebsvolume.messaging.wire.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +124,10 @@ public final class RpcServer implements AutoCloseable {
             channel.queueBind(queue.name(), queue.exchange(), queue.routingKey());
             Map<String, Object> consumerArgs = transport.config().rabbit().enableCancelOnFailover()
                     ? Map.of("x-cancel-on-ha-failover", true) : Map.of();
-            channel.basicConsume(queue.name(), false, consumerTag, false, false, consumerArgs, new RequestConsumer(channel));
+            channel.basicConsume(queue.name(), false, consumerTag, false, false, consumerArgs, new GuardedConsumer(channel,
+                    (ch, envelope, props, body) -> receive(ch, envelope.getDeliveryTag(), props, body),
+                    t -> LOG.error("Unexpected failure handling a message on {}; message dropped", target, t),
+                    tag -> LOG.warn("The broker cancelled consumer {} of {} (queue deleted or HA failover)", tag, target)));
             subscriptions.add(new Subscription(queue, channel, consumerTag));
             LOG.debug("Consuming {} (durable={}, auto_delete={}, arguments={})", queue.name(), queue.durable(),
                     queue.autoDelete(), queue.arguments());
@@ -175,27 +175,6 @@ public final class RpcServer implements AutoCloseable {
         return subscriptions.stream().map(s -> s.queue().name()).toList();
     }
 
-    private final class RequestConsumer extends DefaultConsumer {
-        RequestConsumer(Channel channel) {
-            super(channel);
-        }
-
-        @Override
-        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-            try {
-                receive(getChannel(), envelope.getDeliveryTag(), props, body);
-            } catch (Throwable t) {
-                // Last line of defence: the client would close the channel if this escaped.
-                LOG.error("Unexpected failure handling a message on {}; message dropped", target, t);
-            }
-        }
-
-        @Override
-        public void handleCancel(String consumerTag) {
-            LOG.warn("The broker cancelled consumer {} of {} (queue deleted or HA failover)", consumerTag, target);
-        }
-    }
-
     private void receive(Channel channel, long deliveryTag, AMQP.BasicProperties props, byte[] body) throws IOException {
         if (body.length > settings.maxMessageBytes()) {
             channel.basicReject(deliveryTag, false);
@@ -205,7 +184,7 @@ public final class RpcServer implements AutoCloseable {
         }
         ObjectNode inner;
         try {
-            inner = org.ebsvolume.messaging.wire.Envelope.unwrap(body, props.getContentType());
+            inner = org.ebsvolume.messaging.impl.Envelope.unwrap(body, props.getContentType());
         } catch (MalformedMessageException e) {
             channel.basicReject(deliveryTag, false);
             LOG.error("Failed to process a {}-byte message on {}: {}; rejected, skipping it", body.length, target, e.getMessage());

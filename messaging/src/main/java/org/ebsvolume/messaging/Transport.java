@@ -2,11 +2,11 @@ package org.ebsvolume.messaging;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
-import org.ebsvolume.messaging.transport.BrokerConnection;
-import org.ebsvolume.messaging.transport.ConfirmedPublisher;
+import org.ebsvolume.messaging.impl.BrokerConnection;
+import org.ebsvolume.messaging.impl.ConfirmedPublisher;
+import org.ebsvolume.messaging.impl.Topology;
+import org.ebsvolume.messaging.impl.UnroutableMessageException;
 import org.ebsvolume.messaging.transport.TransportConfig;
-import org.ebsvolume.messaging.transport.UnroutableMessageException;
-import org.ebsvolume.messaging.wire.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,11 +86,11 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    public TransportConfig config() {
+    TransportConfig config() {
         return config;
     }
 
-    public Topology topology() {
+    Topology topology() {
         return topology;
     }
 
@@ -190,7 +190,7 @@ public final class Transport implements AutoCloseable {
                 last = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             } catch (java.util.concurrent.TimeoutException e) {
                 last = new IOException("no publisher confirm within " + budget);
-            } catch (AlreadyClosedException | UncheckedIOException e) {
+            } catch (AlreadyClosedException | DeclarationFailedException e) {
                 last = new IOException(e.getMessage(), e);
             }
             if (remainingMs(deadline) <= 0) {
@@ -206,11 +206,15 @@ public final class Transport implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     }
 
-    /** Wraps IOExceptions thrown from declaration callbacks in {@link #publishConfirmed}. */
-    static final class UncheckedIOException extends RuntimeException {
+    /**
+     * A declaration in {@link #publishConfirmed}'s {@code beforePublish} callback failed. The
+     * callback is a {@code Consumer}, which cannot throw the IOException, so this carries it out to
+     * {@link #publishConfirmed}, which retries it like any other failed attempt.
+     */
+    static final class DeclarationFailedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        UncheckedIOException(IOException cause) {
+        DeclarationFailedException(IOException cause) {
             super(cause.getMessage(), cause);
         }
     }

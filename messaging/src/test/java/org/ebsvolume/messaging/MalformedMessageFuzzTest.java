@@ -5,9 +5,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import org.ebsvolume.messaging.impl.Envelope;
 import org.ebsvolume.messaging.testing.Broker;
 import org.ebsvolume.messaging.transport.TransportConfig;
-import org.ebsvolume.messaging.wire.Envelope;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import org.ebsvolume.messaging.impl.Envelope;
 import org.ebsvolume.messaging.testing.Broker;
 import org.ebsvolume.messaging.testing.CapturedLog;
 import org.ebsvolume.messaging.transport.TransportConfig;
-import org.ebsvolume.messaging.wire.Envelope;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.junit.jupiter.api.Test;
 

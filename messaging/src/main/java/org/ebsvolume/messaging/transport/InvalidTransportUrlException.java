@@ -8,11 +8,11 @@ package org.ebsvolume.messaging.transport;
  */
 public class InvalidTransportUrlException extends IllegalArgumentException {
 
-    public InvalidTransportUrlException(String message) {
+    InvalidTransportUrlException(String message) {
         super(message);
     }
 
-    public InvalidTransportUrlException(String message, Throwable cause) {
+    InvalidTransportUrlException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import org.ebsvolume.messaging.impl.BrokerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

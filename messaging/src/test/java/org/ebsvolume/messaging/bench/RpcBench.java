@@ -10,10 +10,10 @@ import com.rabbitmq.client.DefaultConsumer;
 import org.ebsvolume.messaging.Endpoint;
 import org.ebsvolume.messaging.Target;
 import org.ebsvolume.messaging.Transport;
+import org.ebsvolume.messaging.impl.Envelope;
 import org.ebsvolume.messaging.testing.Broker;
 import org.ebsvolume.messaging.testing.PythonPeer;
 import org.ebsvolume.messaging.transport.TransportConfig;
-import org.ebsvolume.messaging.wire.Envelope;
 import org.ebsvolume.messaging.wire.PythonJson;
 
 import java.time.Duration;

@@ -13,6 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.assertj.core.api.SoftAssertions;
+import org.ebsvolume.messaging.testing.RealPython;
 import org.junit.jupiter.api.Test;
 
 /**

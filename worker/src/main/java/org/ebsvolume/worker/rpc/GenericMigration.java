@@ -2,12 +2,17 @@ package org.ebsvolume.worker.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.RpcClient;
 import org.ebsvolume.messaging.Target;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.VolumeRow;
+import org.ebsvolume.worker.replication.ReplicatedTypes;
+import org.ebsvolume.worker.db.ServiceIdentity;
+import org.ebsvolume.worker.db.ServiceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +38,19 @@ final class GenericMigration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenericMigration.class);
 
-    private final BackendContext b;
-    private final ResourceTables t;
+    private final ServiceIdentity identity;
+    private final VolumeDriver driver;
+    private final ResourceTables tables;
+    private final ServiceTable services;
     private final Function<Target, RpcClient> clients;
     private final Duration createTimeout;
 
-    GenericMigration(BackendContext b, Function<Target, RpcClient> clients, Duration createTimeout) {
-        this.b = b;
-        this.t = b.tables();
+    GenericMigration(ServiceIdentity identity, VolumeDriver driver, ResourceTables tables, ServiceTable services,
+                     Function<Target, RpcClient> clients, Duration createTimeout) {
+        this.identity = identity;
+        this.driver = driver;
+        this.tables = tables;
+        this.services = services;
         this.clients = clients;
         this.createTimeout = createTimeout;
     }
@@ -59,16 +69,16 @@ final class GenericMigration {
      */
     void migrate(MessageContext ctx, Map<String, Object> source, JsonNode host, String newTypeId) throws Exception {
         String id = (String) source.get("id");
-        if (t.attachmentCount(id) > 0) {
+        if (tables.attachmentCount(id) > 0) {
             throw new MigrationFailedException("volume " + id + " is attached: moving it needs Nova's swap-volume", null);
         }
         String destination = host.path("host").asText("");
         String destinationBackend = destination.contains("#") ? destination.substring(0, destination.indexOf('#')) : destination;
         String clusterName = host.path("cluster_name").isTextual() ? host.get("cluster_name").asText() : null;
-        String az = b.services().find(destinationBackend).map(s -> s.availabilityZone()).orElse(null);
+        String az = services.find(destinationBackend).map(s -> s.availabilityZone()).orElse(null);
         String newId = UUID.randomUUID().toString();
         String typeId = newTypeId != null ? newTypeId : (String) source.get("volume_type_id");
-        t.insertMigrationTarget(newId, source, destination, clusterName, az, typeId);
+        tables.insertMigrationTarget(newId, source, destination, clusterName, az, typeId);
         LOG.info("{} Volume {}: generic migration to {} through temporary volume {}", ctx.logPrefix(), id, destination, newId);
         RpcClient remote = clients.apply(Target.topic("cinder-volume").withServer(clusterName != null ? clusterName : destinationBackend));
         boolean created = false;
@@ -100,7 +110,7 @@ final class GenericMigration {
     private void waitUntilAvailable(String newId) throws Exception {
         long deadline = System.nanoTime() + createTimeout.toNanos();
         for (int tries = 1; ; tries++) {
-            Optional<Map<String, Object>> row = t.volume(newId);
+            Optional<Map<String, Object>> row = tables.volume(newId);
             String status = row.map(r -> (String) r.get("status")).orElse("deleted");
             if ("available".equals(status)) {
                 return;
@@ -117,14 +127,14 @@ final class GenericMigration {
 
     @SuppressWarnings("unchecked")
     private void copyOnto(MessageContext ctx, RpcClient remote, Map<String, Object> source, String newId) throws Exception {
-        Map<String, Object> connector = b.driver().localConnector();
+        Map<String, Object> connector = driver.localConnector();
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("volume", volumeObject(newId));
         args.put("connector", connector);
         JsonNode info = remote.prepare(tg -> tg.withVersion("3.0")).withTimeout(Duration.ofMinutes(5))
                 .call(ctx, "initialize_connection", args);
         try {
-            b.driver().copyVolumeTo(ref(source), PythonJson.MAPPER.convertValue(info, Map.class));
+            driver.copyVolumeTo(ref(source), PythonJson.MAPPER.convertValue(info, Map.class));
         } finally {
             Map<String, Object> terminate = new LinkedHashMap<>();
             terminate.put("volume_id", newId);
@@ -139,27 +149,27 @@ final class GenericMigration {
 
     /** {@code migrate_volume_completion} for a detached volume. */
     private void complete(MessageContext ctx, RpcClient remote, String id, String newId) throws Exception {
-        Map<String, Object> original = t.volume(id).orElseThrow();
+        Map<String, Object> original = tables.volume(id).orElseThrow();
         Object originalStatus = original.get("previous_status") == null ? "available" : original.get("previous_status");
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("volume", volumeObject(id));
         args.put("new_volume", volumeObject(newId));
         args.put("volume_status", originalStatus);
         remote.prepare(tg -> tg.withVersion("3.0")).withTimeout(Duration.ofMinutes(5)).call(ctx, "update_migrated_volume", args);
-        t.finishVolumeMigration(id, newId);
-        Map<String, Object> now = t.volume(id).orElseThrow();
+        tables.finishVolumeMigration(id, newId);
+        Map<String, Object> now = tables.volume(id).orElseThrow();
         Map<String, Object> update = new LinkedHashMap<>();
         update.put("status", originalStatus);
         update.put("previous_status", now.get("status"));
         update.put("migration_status", "success");
-        t.updateVolume(id, update);
+        tables.updateVolume(id, update);
         // The old copy (now row newId, named after the original, on this host) goes through our
         // own delete_volume, asynchronously as in Cinder.
         Map<String, Object> delete = new LinkedHashMap<>();
         delete.put("volume", volumeObject(newId));
         delete.put("unmanage_only", false);
         delete.put("cascade", false);
-        clients.apply(Target.topic("cinder-volume").withServer(b.identity().host())).prepare(tg -> tg.withVersion("3.0"))
+        clients.apply(Target.topic("cinder-volume").withServer(identity.host())).prepare(tg -> tg.withVersion("3.0"))
                 .cast(ctx, "delete_volume", delete);
         LOG.info("{} Complete-Migrate volume {} completed successfully.", ctx.logPrefix(), id);
     }
@@ -174,18 +184,15 @@ final class GenericMigration {
                 delete.put("cascade", false);
                 remote.prepare(tg -> tg.withVersion("3.0")).cast(ctx, "delete_volume", delete);
             } else {
-                t.destroyVolume(newId);
+                tables.destroyVolume(newId);
             }
         } catch (Exception e) {
             LOG.error("{} Could not clean up temporary volume {} of a failed migration: {}", ctx.logPrefix(), newId, e.getMessage());
         }
     }
 
-    private static VolumeRef ref(Map<String, Object> row) {
-        String id = (String) row.get("id");
-        String nameId = row.get("_name_id") != null ? (String) row.get("_name_id") : id;
-        int size = row.get("size") == null ? 0 : ((Number) row.get("size")).intValue();
-        return new VolumeRef(id, nameId, size, (String) row.get("host"), (String) row.get("provider_location"),
-                (String) row.get("provider_auth"), (String) row.get("volume_type_id"), false);
+    /** The driver's view of a volume row; under DRBD or not by the one rule. */
+    private VolumeRef ref(Map<String, Object> row) {
+        return ReplicatedTypes.volumeRef(VolumeRow.of(row), tables);
     }
 }

@@ -1,5 +1,8 @@
 package org.ebsvolume.worker.replication;
 
+import org.ebsvolume.worker.db.ReplicationStatus;
+import org.ebsvolume.worker.db.VolumeRow;
+import org.ebsvolume.worker.db.VolumeStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -27,10 +30,35 @@ class ReplicatedTypesTest {
         assertThat(ReplicatedTypes.isReplicatedSpec(Map.of("replication_enabled", value))).as("'" + value + "'").isEqualTo(replicated);
     }
 
+    /** The tables are not read when the row says: a null stands for them and would fail if touched. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = ReplicationStatus.class, names = {"DISABLED", "NOT_CAPABLE"},
+            mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
+    void aVolumeIsUnderDrbdInEveryReplicationStatusButDisabledAndNotCapable(ReplicationStatus status) {
+        assertThat(ReplicatedTypes.isUnderDrbd(volume(status, "any-type"), null)).isTrue();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = ReplicationStatus.class, names = {"DISABLED", "NOT_CAPABLE"})
+    void aVolumeCinderMarksDisabledOrNotCapableIsNotUnderDrbd(ReplicationStatus status) {
+        assertThat(ReplicatedTypes.isUnderDrbd(volume(status, "any-type"), null)).isFalse();
+    }
+
     @Test
-    void aVolumeWithAReplicationStatusIsReplicatedWhenItSaysEnabled() {
-        assertThat(ReplicatedTypes.isReplicated(null, "enabled", "any")).isTrue();
-        assertThat(ReplicatedTypes.isReplicated(null, "disabled", "any")).isFalse();
-        assertThat(ReplicatedTypes.isReplicated(null, null, null)).isFalse();
+    void aVolumeWithoutStatusOrTypeIsNotUnderDrbd() {
+        assertThat(ReplicatedTypes.isUnderDrbd(volume(null, null), null)).isFalse();
+    }
+
+    @Test
+    void theDriversViewCarriesTheRuleAndTheStorageName() {
+        var ref = ReplicatedTypes.volumeRef(VolumeRow.of(Map.of("id", "v1", "_name_id", "n1", "size", 3,
+                "replication_status", "failover-error")), null);
+        assertThat(ref.replicated()).isTrue();
+        assertThat(ref.nameId()).isEqualTo("n1");
+        assertThat(ref.sizeGb()).isEqualTo(3);
+    }
+
+    private static VolumeRow volume(ReplicationStatus status, String typeId) {
+        return new VolumeRow("v1", "v1", 1, "h@b#b", VolumeStatus.AVAILABLE, "detached", status, null, null, typeId, "p", true);
     }
 }

@@ -1,5 +1,0 @@
-package org.ebsvolume.messaging.wire;
-
-/** An exchange declaration exactly as oslo issues it (oslo never sets exchange arguments). */
-public record ExchangeSpec(String name, String type, boolean durable, boolean autoDelete) {
-}
