@@ -69,7 +69,7 @@ public final class DrbdAdm {
         return DrbdKernelVersion.fromDrbdadmVersion(r.stdout())
                 .orElseThrow(() -> new DrbdModuleUnavailableException("no DRBD kernel module is loaded (drbdadm --version: "
                         + r.stdout().lines().filter(l -> l.startsWith("DRBD_KERNEL_VERSION_CODE=")).findFirst().orElse("no DRBD_KERNEL_VERSION_CODE line")
-                        + ")", r.command(), r.exitCode(), r.stderr()));
+                        + ")", r.asFailure()));
     }
 
     /** The dialect the loaded module's drbdadm parses. */
@@ -238,7 +238,7 @@ public final class DrbdAdm {
         try {
             return DrbdEvents2Parser.currentState(r.stdout());
         } catch (DrbdParseException e) {
-            throw new DrbdCommandException("unreadable events2 output: " + e.getMessage(), r.command(), r.exitCode(), r.stderr(), e);
+            throw new DrbdCommandException("unreadable events2 output: " + e.getMessage(), r.asFailure(), e);
         }
     }
 
@@ -259,11 +259,11 @@ public final class DrbdAdm {
         try {
             all = DrbdStatusParser.parse(r.stdout());
         } catch (DrbdParseException e) {
-            throw new DrbdCommandException("unreadable drbdadm status output: " + e.getMessage(), r.command(), r.exitCode(), r.stderr(), e);
+            throw new DrbdCommandException("unreadable drbdadm status output: " + e.getMessage(), r.asFailure(), e);
         }
         DrbdResourceState state = all.get(resource);
         if (state == null) {
-            throw new DrbdCommandException("drbdadm status printed nothing for " + resource, r.command(), r.exitCode(), r.stderr(), null);
+            throw new DrbdCommandException("drbdadm status printed nothing for " + resource, r.asFailure(), null);
         }
         return state;
     }

@@ -119,7 +119,7 @@ public final class LvmVolumeGroup {
         }
         return groups.stream().filter(g -> g.name().equals(vg)).findFirst()
                 .orElseThrow(() -> new LvmCommandException("vgs exited 0 but its report does not list volume group " + vg,
-                        result.command(), result.exitCode(), result.stderr()));
+                        result.asFailure()));
     }
 
     /** The VG's visible LVs (hidden sub-LVs such as a pool's {@code _tdata} are not listed), the thin pool included. */
@@ -449,7 +449,7 @@ public final class LvmVolumeGroup {
         CommandResult result = lvs(vg + "/" + lvName);
         return parse(result).stream().filter(lv -> lv.name().equals(lvName)).findFirst()
                 .orElseThrow(() -> new LvmCommandException("lvs exited 0 but its report does not list " + vg + "/" + lvName,
-                        result.command(), result.exitCode(), result.stderr()));
+                        result.asFailure()));
     }
 
     private List<LogicalVolume> report(String target) throws DriverException {
@@ -567,6 +567,6 @@ public final class LvmVolumeGroup {
     }
 
     private static LvmCommandException unreadable(CommandResult result, LvmReport.UnreadableReportException e) {
-        return new LvmCommandException("cannot read lvm's report: " + e.getMessage(), result.command(), result.exitCode(), result.stderr());
+        return new LvmCommandException("cannot read lvm's report: " + e.getMessage(), result.asFailure());
     }
 }
