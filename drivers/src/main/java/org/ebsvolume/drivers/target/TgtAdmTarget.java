@@ -112,7 +112,7 @@ public final class TgtAdmTarget implements IscsiTarget {
 
     @Override
     public ExportResult createExport(ExportRequest request) throws DriverException {
-        ChapCredentials chap = request.chap() != null ? request.chap() : ChapCredentials.generate();
+        ChapCredentials chap = request.chapOrNew();
         String iqn = request.iqn();
         Path file = settings.volumesDir().resolve(request.volumeName());
         int tid;
@@ -137,16 +137,15 @@ public final class TgtAdmTarget implements IscsiTarget {
         } finally {
             TGT_LOCK.unlock();
         }
-        String location = ProviderLocation.of(request.portalIps(), request.port(), Integer.toString(tid), iqn, VOLUME_LUN).format();
+        ExportResult result = Exports.result(request, Integer.toString(tid), VOLUME_LUN, chap);
         LOG.info("Exported volume {} as {} (tid {}) with tgt", request.volumeId(), iqn, tid);
-        return new ExportResult(location, chap.providerAuth());
+        return result;
     }
 
     @Override
     public void removeExport(ExportedVolume volume) throws DriverException {
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.iqnToRemove(volume, LOG);
         if (iqn == null) {
-            LOG.info("Skipping remove_export. No iscsi_target is presently exported for volume: {}", volume.volumeId());
             return;
         }
         ChapCredentials chap = credentialsOrNull(volume.providerAuth());
@@ -180,7 +179,7 @@ public final class TgtAdmTarget implements IscsiTarget {
 
     @Override
     public boolean exists(ExportedVolume volume) throws DriverException {
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.exportedIqn(volume, LOG);
         return iqn != null && findTargets(IscsiTargetException.Kind.QUERY, volume.volumeId()).containsKey(iqn);
     }
 
@@ -452,19 +451,6 @@ public final class TgtAdmTarget implements IscsiTarget {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw IscsiTargetException.of(IscsiTargetException.Kind.CREATE, volumeId, "interrupted while waiting to retry");
-        }
-    }
-
-    /** The IQN in {@code provider_location}, or {@code null} when there is none to read. */
-    private static String exportedIqn(ExportedVolume volume) {
-        if (volume.providerLocation() == null || volume.providerLocation().isBlank()) {
-            return null;
-        }
-        try {
-            return ProviderLocation.parse(volume.providerLocation()).iqn();
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Volume {}: unreadable provider_location '{}': {}", volume.volumeId(), volume.providerLocation(), e.getMessage());
-            return null;
         }
     }
 
