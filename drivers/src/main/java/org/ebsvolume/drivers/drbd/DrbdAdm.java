@@ -1,6 +1,7 @@
 package org.ebsvolume.drivers.drbd;
 
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
 import org.ebsvolume.drivers.command.CommandRunner;
@@ -40,11 +41,11 @@ public final class DrbdAdm {
     /** Every binary this class runs: the {@link CommandRunner}'s allow-list must contain them all. */
     public static final Set<String> REQUIRED_BINARIES = Set.of("drbdadm", "drbdsetup");
 
-    private final CommandRunner runner;
+    private final CommandExecutor runner;
     private final DrbdResourceFiles files;
     private final Duration timeout;
 
-    public DrbdAdm(CommandRunner runner, DrbdResourceFiles files, Duration timeout) {
+    public DrbdAdm(CommandExecutor runner, DrbdResourceFiles files, Duration timeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.files = Objects.requireNonNull(files, "files");
         this.timeout = Objects.requireNonNull(timeout, "timeout");

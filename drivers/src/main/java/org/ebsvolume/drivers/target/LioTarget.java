@@ -3,9 +3,9 @@ package org.ebsvolume.drivers.target;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
-import org.ebsvolume.drivers.command.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,16 +67,11 @@ public final class LioTarget implements IscsiTarget {
     private final CommandExecutor commands;
     private final boolean reportDiscardSupported;
 
-    /** @param reportDiscardSupported the backend's {@code report_discard_supported} */
-    public LioTarget(CommandRunner runner, boolean reportDiscardSupported) {
-        this((CommandExecutor) runner::run, reportDiscardSupported);
-    }
-
     /**
      * The LIO target of a backend, once {@value #HELPER} is found where the runner will look for
      * it: without it every attach would fail, so the backend refuses to start instead.
      */
-    public static LioTarget installed(CommandRunner runner, boolean reportDiscardSupported) throws DriverException {
+    public static LioTarget installed(CommandExecutor runner, boolean reportDiscardSupported) throws DriverException {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin") + ":/usr/sbin:/usr/bin";
         boolean found = java.util.Arrays.stream(path.split(":")).filter(d -> !d.isEmpty())
                 .anyMatch(d -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, HELPER)));
@@ -87,7 +82,8 @@ public final class LioTarget implements IscsiTarget {
         return new LioTarget(runner, reportDiscardSupported);
     }
 
-    LioTarget(CommandExecutor commands, boolean reportDiscardSupported) {
+    /** @param reportDiscardSupported the backend's {@code report_discard_supported} */
+    public LioTarget(CommandExecutor commands, boolean reportDiscardSupported) {
         this.commands = commands;
         this.reportDiscardSupported = reportDiscardSupported;
     }

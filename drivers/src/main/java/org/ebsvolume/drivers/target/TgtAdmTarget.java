@@ -1,9 +1,10 @@
 package org.ebsvolume.drivers.target;
 
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
-import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.time.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +101,8 @@ public final class TgtAdmTarget implements IscsiTarget {
     private final CommandExecutor commands;
     private final Pause pause;
 
-    public TgtAdmTarget(Settings settings, CommandRunner runner) {
-        this(settings, runner::run, Pause.SLEEP);
+    public TgtAdmTarget(Settings settings, CommandExecutor commands) {
+        this(settings, commands, Pause.SLEEP);
     }
 
     TgtAdmTarget(Settings settings, CommandExecutor commands, Pause pause) {
