@@ -361,6 +361,36 @@ class LvmVolumeGroupCommandLineTest {
     }
 
     @Test
+    void theVolumeGroupIsReadFromARecordedVgsReport() throws Exception {
+        lvm.answer("vgs", LvmReportTest.fixture("vgs-one-group.json"));
+        assertThat(group.info()).isEqualTo(new VolumeGroup(VG, 21470642176L, 1077936128L, 5, 2, 4194304L));
+        assertThat(lvm.calls()).containsExactly(
+                List.of("vgs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", LvmReport.VG_FIELDS, VG));
+    }
+
+    @Test
+    void theVolumesAreListedFromARecordedLvsReport() throws Exception {
+        lvm.answer("lvs", LvmReportTest.fixture("lvs-thin-pool-thin-volumes-snapshots.json"));
+        assertThat(group.listVolumes()).extracting(LogicalVolume::name)
+                .containsExactlyElementsOf(LvmReport.logicalVolumes(LvmReportTest.fixture("lvs-thin-pool-thin-volumes-snapshots.json"))
+                        .stream().map(LogicalVolume::name).toList())
+                .contains(POOL);
+    }
+
+    @Test
+    void anLvsReportThatExitedZeroButListsNothingIsAnErrorNamingTheCommand() throws Exception {
+        // lvm answers a missing LV with exit 5 and "Failed to find"; an empty report is not that answer.
+        lvm.answer("lvs", LvmReportTest.fixture("lvs-missing.json"));
+        assertThatThrownBy(() -> group.find(VOL))
+                .isInstanceOfSatisfying(LvmCommandException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("lvs exited 0 but its report does not list " + VG + "/" + VOL)
+                            .endsWith(VG + "/" + VOL + "\", exit code 0)");
+                    assertThat(e.command()).startsWith("lvs --reportformat json");
+                    assertThat(e.exitCode()).isZero();
+                });
+    }
+
+    @Test
     void crashRetriesWaitHalfThenAQuarterOfTheRetryUnit() throws Exception {
         lvm.fail("lvcreate", 1, 139, "Segmentation fault\n").fail("lvcreate", 2, 139, "Segmentation fault\n");
         lvm.group(new LvmOptions(List.of(), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(1)))
