@@ -407,27 +407,23 @@ public final class TgtAdmTarget implements IscsiTarget {
     // --- helpers --------------------------------------------------------------------------------
 
     private List<String> tgtadm(String... args) {
-        List<String> argv = new ArrayList<>();
-        argv.add("tgtadm");
-        if (settings.controlPort() != null) {
-            argv.add("-C");
-            argv.add(settings.controlPort().toString());
-        }
-        argv.addAll(List.of(args));
-        return argv;
+        return tgtCommand("tgtadm", List.of(), args);
     }
 
     private List<String> tgtAdmin(String... args) {
+        List<String> config = settings.tgtAdminConfig() == null ? List.of() : List.of("-c", settings.tgtAdminConfig().toString());
+        return tgtCommand("tgt-admin", config, args);
+    }
+
+    /** {@code binary}, then {@code -C <port>} when tgtd has its own control port, then {@code options} and {@code args}. */
+    private List<String> tgtCommand(String binary, List<String> options, String... args) {
         List<String> argv = new ArrayList<>();
-        argv.add("tgt-admin");
+        argv.add(binary);
         if (settings.controlPort() != null) {
             argv.add("-C");
             argv.add(settings.controlPort().toString());
         }
-        if (settings.tgtAdminConfig() != null) {
-            argv.add("-c");
-            argv.add(settings.tgtAdminConfig().toString());
-        }
+        argv.addAll(options);
         argv.addAll(List.of(args));
         return argv;
     }
