@@ -24,6 +24,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 SUPPORT=$ROOT/scripts/control-plane
+. "$ROOT/scripts/lib/apt.sh"          # apt_install_missing, dpkg_missing
 
 DIR=${EBS_CINDER_DIR:-/tmp/ebs-cinder}
 CINDER_HOST=${EBS_CINDER_HOST:-hci-0001}
@@ -105,50 +106,12 @@ EOF
 # ---------------------------------------------------------------------------------------------
 # install
 # ---------------------------------------------------------------------------------------------
-missing_packages() {
-    local p
-    for p in "${PACKAGES[@]}"; do
-        [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || echo "$p"
-    done
-}
-
-POLICY=/usr/sbin/policy-rc.d
-restore_policy() {
-    if [[ -e $POLICY.ebs-saved ]]; then mv -f "$POLICY.ebs-saved" "$POLICY"; else rm -f "$POLICY"; fi
-}
+missing_packages() { dpkg_missing "${PACKAGES[@]}"; }
 
 cmd_install() {
-    local missing; missing=$(missing_packages | xargs)
-    if [[ -z $missing ]]; then log "install: all packages present"; return 0; fi
-    need_root "install (apt-get)"
-    mkdir -p "$LOG"
-    local out=$LOG/apt-install.log t0=$SECONDS rc=0
-    log "install: $missing (log: $out)"
     # Postinst scripts would start RabbitMQ, MariaDB and a uwsgi cinder-api on 8776 with
-    # /etc/cinder/cinder.conf: deny every service start while apt runs, unless the machine's
-    # own policy already denies them (Docker images ship one).
-    local own_policy=0
-    if ! { [[ -x $POLICY ]] && { "$POLICY" cinder-api start >/dev/null 2>&1; [[ $? -eq 101 ]]; }; }; then
-        [[ -e $POLICY ]] && cp -p "$POLICY" "$POLICY.ebs-saved"
-        printf '#!/bin/sh\n# temporary, scripts/control-plane.sh install\nexit 101\n' >"$POLICY"
-        chmod 755 "$POLICY"
-        own_policy=1
-        trap restore_policy EXIT
-        trap 'exit 130' INT TERM     # run the EXIT trap on a signal too
-    fi
-    {
-        apt-get -o DPkg::Lock::Timeout=900 update &&
-        DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=900 \
-            --no-install-recommends install $missing
-    } >"$out" 2>&1 || rc=$?
-    if (( own_policy )); then restore_policy; trap - EXIT INT TERM; fi
-    if (( rc != 0 )); then
-        tail -25 "$out" >&2
-        die "apt-get failed (exit $rc); full log: $out"
-    fi
-    missing=$(missing_packages | xargs)
-    [[ -z $missing ]] || die "still missing after apt-get: $missing (log: $out)"
-    log "install: done in $((SECONDS - t0)) s"
+    # /etc/cinder/cinder.conf: apt_install denies service starts while apt runs.
+    apt_install_missing cinder-api "$LOG" "${PACKAGES[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-. "$ROOT/scripts/lib/services.sh"      # as_root, listening
+. "$ROOT/scripts/lib/services.sh"      # as_root, listening, apt_install_missing (lib/apt.sh)
 
 DIR=${EBS_GLANCE_DIR:-/tmp/ebs-glance}
 PORT=${EBS_GLANCE_PORT:-9292}
@@ -57,49 +57,12 @@ take_lock() {
 # ---------------------------------------------------------------------------------------------
 # install
 # ---------------------------------------------------------------------------------------------
-missing_packages() {
-    local p
-    for p in "${PACKAGES[@]}"; do
-        [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || echo "$p"
-    done
-}
-
-POLICY=/usr/sbin/policy-rc.d
-restore_policy() {
-    if [[ -e $POLICY.ebs-glance-saved ]]; then mv -f "$POLICY.ebs-glance-saved" "$POLICY"; else rm -f "$POLICY"; fi
-}
+missing_packages() { dpkg_missing "${PACKAGES[@]}"; }
 
 cmd_install() {
-    local missing; missing=$(missing_packages | xargs)
-    if [[ -z $missing ]]; then log "install: all packages present"; return 0; fi
-    [[ $(id -u) -eq 0 ]] || die "install (apt-get) needs root"
-    mkdir -p "$LOG"
-    local out=$LOG/apt-install.log t0=$SECONDS rc=0
-    log "install: $missing (log: $out)"
     # glance-api's postinst would start Debian's own glance-api on 0.0.0.0:9292 with
-    # /etc/glance: deny service starts while apt runs, unless the machine's policy already does.
-    local own_policy=0
-    if ! { [[ -x $POLICY ]] && { "$POLICY" glance-api start >/dev/null 2>&1; [[ $? -eq 101 ]]; }; }; then
-        [[ -e $POLICY ]] && cp -p "$POLICY" "$POLICY.ebs-glance-saved"
-        printf '#!/bin/sh\n# temporary, scripts/glance.sh install\nexit 101\n' >"$POLICY"
-        chmod 755 "$POLICY"
-        own_policy=1
-        trap restore_policy EXIT
-        trap 'exit 130' INT TERM
-    fi
-    {
-        apt-get -o DPkg::Lock::Timeout=900 update &&
-        DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=900 \
-            --no-install-recommends install $missing
-    } >"$out" 2>&1 || rc=$?
-    if (( own_policy )); then restore_policy; trap - EXIT INT TERM; fi
-    if (( rc != 0 )); then
-        tail -25 "$out" >&2
-        die "apt-get failed (exit $rc); full log: $out"
-    fi
-    missing=$(missing_packages | xargs)
-    [[ -z $missing ]] || die "still missing after apt-get: $missing (log: $out)"
-    log "install: done in $((SECONDS - t0)) s"
+    # /etc/glance: apt_install denies service starts while apt runs.
+    apt_install_missing glance-api "$LOG" "${PACKAGES[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------

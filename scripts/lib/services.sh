@@ -5,6 +5,8 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"   # apt_install
+
 # ensure_packages pkg:probe... — a probe is a command on PATH or an absolute path that the
 # package provides; packages whose probe is missing are installed in one apt-get run.
 ensure_packages() {
@@ -18,15 +20,7 @@ ensure_packages() {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "== installing ${missing[*]}"
   # Package postinst scripts must not try to start services in a container without systemd.
-  local policy_created=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
-    as_root chmod +x /usr/sbin/policy-rc.d; policy_created=1
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  [ $policy_created = 1 ] && as_root rm -f /usr/sbin/policy-rc.d
-  return 0
+  apt_install - "${missing[0]}" "${missing[@]}"
 }
 
 listening() { ss -ltn "sport = :$1" 2>/dev/null | grep -q LISTEN; }

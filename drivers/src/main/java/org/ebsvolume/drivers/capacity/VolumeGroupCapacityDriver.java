@@ -7,8 +7,8 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.VolumeRef;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
-import org.ebsvolume.drivers.command.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +35,9 @@ public final class VolumeGroupCapacityDriver implements VolumeDriver {
     }
 
     private final Settings settings;
-    private final CommandRunner runner;
+    private final CommandExecutor runner;
 
-    public VolumeGroupCapacityDriver(Settings settings, CommandRunner runner) {
+    public VolumeGroupCapacityDriver(Settings settings, CommandExecutor runner) {
         this.settings = settings;
         this.runner = runner;
     }

@@ -1,29 +1,37 @@
 package org.ebsvolume.drivers.command;
 
+import java.util.function.Predicate;
+
 /** A storage command failed: which command (masked), its exit code, its stderr, and why. */
-public final class CommandFailedException extends Exception {
+public final class CommandFailedException extends Exception implements CommandFailureContext {
     private static final long serialVersionUID = 1L;
 
-    private final String command;
-    private final int exitCode;
-    private final String stderr;
+    private final CommandFailure failure;
+
+    public CommandFailedException(CommandFailure failure, String reason) {
+        super("command \"" + failure.command() + "\" failed (" + reason + ")"
+                + (failure.stderr().isBlank() ? "" : ": " + failure.stderr().strip()));
+        this.failure = failure;
+    }
 
     public CommandFailedException(String command, int exitCode, String stderr, String reason) {
-        super("command \"" + command + "\" failed (" + reason + ")" + (stderr == null || stderr.isBlank() ? "" : ": " + stderr.strip()));
-        this.command = command;
-        this.exitCode = exitCode;
-        this.stderr = stderr == null ? "" : stderr;
+        this(new CommandFailure(command, exitCode, stderr), reason);
     }
 
-    public String command() {
-        return command;
+    @Override
+    public CommandFailure failure() {
+        return failure;
     }
 
-    public int exitCode() {
-        return exitCode;
-    }
-
-    public String stderr() {
-        return stderr;
+    /**
+     * The failure as a driver's message says it: the tool's own words (see
+     * {@link CommandFailure#said}) and the command when it ran to an exit; otherwise the
+     * runner's reason (timed out, not on the allow-list, cannot start), which is this message.
+     */
+    public String explain(Predicate<String> noise, String silent) {
+        if (!failure.exited()) {
+            return getMessage();
+        }
+        return failure.said(noise, silent) + " (" + failure.where() + ")";
     }
 }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * {@code sudo}, a timeout, and both output streams captured. Values that look like secrets are
  * masked in every log line and error message.
  */
-public final class CommandRunner {
+public final class CommandRunner implements CommandExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     private static final int MAX_CAPTURE = 4 * 1024 * 1024;
@@ -43,30 +43,15 @@ public final class CommandRunner {
         }
     }
 
-    public CommandResult run(List<String> argv) throws CommandFailedException {
-        return run(argv, defaultTimeout);
-    }
-
-    /** {@link #run(List, String, Duration)} with the default timeout. */
-    public CommandResult run(List<String> argv, String stdin) throws CommandFailedException {
-        return run(argv, stdin, defaultTimeout);
-    }
-
     /**
-     * Runs {@code argv} and returns its result when it exits 0.
+     * Runs {@code argv} and returns its result when it exits 0; {@code stdin} (a secret, never
+     * logged) is written to its standard input and closed, and a {@code null} timeout is this
+     * runner's default.
      *
      * @throws CommandFailedException non-zero exit, timeout, not allowed, or could not start;
      *                                the exception carries the (masked) command and its stderr
      */
-    public CommandResult run(List<String> argv, Duration timeout) throws CommandFailedException {
-        return run(argv, null, timeout);
-    }
-
-    /**
-     * As {@link #run(List, Duration)}, with {@code stdin} written to the command's standard input
-     * (then closed): how a secret reaches a command without appearing in its argument list, where
-     * any user of the host could read it in {@code ps}. Never logged.
-     */
+    @Override
     public CommandResult run(List<String> argv, String stdin, Duration timeout) throws CommandFailedException {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty command");
@@ -81,6 +66,7 @@ public final class CommandRunner {
                 throw new CommandFailedException(shown, -1, "", "argument contains a NUL byte");
             }
         }
+        Duration limit = timeout == null ? defaultTimeout : timeout;
         List<String> full = new ArrayList<>(rootHelper);
         full.addAll(argv);
         long started = System.nanoTime();
@@ -100,9 +86,9 @@ public final class CommandRunner {
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new CommandFailedException(shown, -1, err.getNow(""), "timed out after " + timeout);
+                throw new CommandFailedException(shown, -1, err.getNow(""), "timed out after " + limit);
             }
             String stdout = out.get(10, TimeUnit.SECONDS);
             String stderr = err.get(10, TimeUnit.SECONDS);

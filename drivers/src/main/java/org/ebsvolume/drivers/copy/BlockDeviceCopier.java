@@ -1,8 +1,8 @@
 package org.ebsvolume.drivers.copy;
 
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
-import org.ebsvolume.drivers.command.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ public final class BlockDeviceCopier {
     private static final Pattern BLOCK_SIZE = Pattern.compile("[1-9][0-9]{0,9}[KMG]?");
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/+:=@-]{1,4095}");
 
-    private final CommandRunner runner;
+    private final CommandExecutor runner;
     private final String blockSize;
     private final Duration timeout;
 
@@ -41,7 +41,7 @@ public final class BlockDeviceCopier {
      *                  warning, as in Cinder
      * @param timeout   for one whole copy; a GiB at 50 MiB/s takes 20 s, so be generous
      */
-    public BlockDeviceCopier(CommandRunner runner, String blockSize, Duration timeout) {
+    public BlockDeviceCopier(CommandExecutor runner, String blockSize, Duration timeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
         if (blockSize == null || !BLOCK_SIZE.matcher(blockSize).matches()) {
             LOG.warn("Incorrect value '{}' for volume_dd_blocksize, falling back to the default 1M", blockSize);

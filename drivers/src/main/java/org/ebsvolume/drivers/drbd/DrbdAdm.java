@@ -1,6 +1,7 @@
 package org.ebsvolume.drivers.drbd;
 
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
 import org.ebsvolume.drivers.command.CommandRunner;
@@ -40,11 +41,11 @@ public final class DrbdAdm {
     /** Every binary this class runs: the {@link CommandRunner}'s allow-list must contain them all. */
     public static final Set<String> REQUIRED_BINARIES = Set.of("drbdadm", "drbdsetup");
 
-    private final CommandRunner runner;
+    private final CommandExecutor runner;
     private final DrbdResourceFiles files;
     private final Duration timeout;
 
-    public DrbdAdm(CommandRunner runner, DrbdResourceFiles files, Duration timeout) {
+    public DrbdAdm(CommandExecutor runner, DrbdResourceFiles files, Duration timeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.files = Objects.requireNonNull(files, "files");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -69,7 +70,7 @@ public final class DrbdAdm {
         return DrbdKernelVersion.fromDrbdadmVersion(r.stdout())
                 .orElseThrow(() -> new DrbdModuleUnavailableException("no DRBD kernel module is loaded (drbdadm --version: "
                         + r.stdout().lines().filter(l -> l.startsWith("DRBD_KERNEL_VERSION_CODE=")).findFirst().orElse("no DRBD_KERNEL_VERSION_CODE line")
-                        + ")", r.command(), r.exitCode(), r.stderr()));
+                        + ")", r.asFailure()));
     }
 
     /** The dialect the loaded module's drbdadm parses. */
@@ -238,7 +239,7 @@ public final class DrbdAdm {
         try {
             return DrbdEvents2Parser.currentState(r.stdout());
         } catch (DrbdParseException e) {
-            throw new DrbdCommandException("unreadable events2 output: " + e.getMessage(), r.command(), r.exitCode(), r.stderr(), e);
+            throw new DrbdCommandException("unreadable events2 output: " + e.getMessage(), r.asFailure(), e);
         }
     }
 
@@ -259,11 +260,11 @@ public final class DrbdAdm {
         try {
             all = DrbdStatusParser.parse(r.stdout());
         } catch (DrbdParseException e) {
-            throw new DrbdCommandException("unreadable drbdadm status output: " + e.getMessage(), r.command(), r.exitCode(), r.stderr(), e);
+            throw new DrbdCommandException("unreadable drbdadm status output: " + e.getMessage(), r.asFailure(), e);
         }
         DrbdResourceState state = all.get(resource);
         if (state == null) {
-            throw new DrbdCommandException("drbdadm status printed nothing for " + resource, r.command(), r.exitCode(), r.stderr(), null);
+            throw new DrbdCommandException("drbdadm status printed nothing for " + resource, r.asFailure(), null);
         }
         return state;
     }

@@ -1,6 +1,7 @@
 package org.ebsvolume.drivers.drbd;
 
 import org.ebsvolume.drivers.command.CommandFailedException;
+import org.ebsvolume.drivers.command.CommandFailure;
 
 /**
  * Any other drbdadm/drbdsetup failure, or output this code cannot read; the message carries
@@ -13,7 +14,7 @@ public final class DrbdCommandException extends DrbdException {
         super("DRBD command failed", failure);
     }
 
-    DrbdCommandException(String summary, String command, int exitCode, String stderr, Throwable cause) {
-        super(summary, command, exitCode, stderr, cause);
+    DrbdCommandException(String summary, CommandFailure unusable, Throwable cause) {
+        super(summary, unusable, cause);
     }
 }

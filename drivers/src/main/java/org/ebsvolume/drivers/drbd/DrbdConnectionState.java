@@ -5,7 +5,7 @@ package org.ebsvolume.drivers.drbd;
  * {@link #UNRECOGNIZED} stands for a word this code does not know (a newer DRBD): it is kept
  * apart so that nothing treats an unknown state as a good one.
  */
-public enum DrbdConnectionState {
+public enum DrbdConnectionState implements DrbdWord {
     STAND_ALONE("StandAlone"),
     DISCONNECTING("Disconnecting"),
     UNCONNECTED("Unconnected"),
@@ -28,18 +28,14 @@ public enum DrbdConnectionState {
     }
 
     /** The word DRBD prints for this state. */
+    @Override
     public String drbdName() {
         return drbdName;
     }
 
     /** The state DRBD names {@code word}; {@link #UNRECOGNIZED} for any other word. */
     public static DrbdConnectionState fromDrbd(String word) {
-        for (DrbdConnectionState s : values()) {
-            if (s != UNRECOGNIZED && s.drbdName.equals(word)) {
-                return s;
-            }
-        }
-        return UNRECOGNIZED;
+        return DrbdWord.find(DrbdConnectionState.class, word).orElse(UNRECOGNIZED);
     }
 
     @Override

@@ -5,7 +5,7 @@ package org.ebsvolume.drivers.drbd;
  * {@link #UNRECOGNIZED} stands for a word this code does not know (a newer DRBD): it is kept
  * apart so that nothing treats an unknown state as a good one.
  */
-public enum DrbdDiskState {
+public enum DrbdDiskState implements DrbdWord {
     DISKLESS("Diskless"),
     ATTACHING("Attaching"),
     DETACHING("Detaching"),
@@ -26,18 +26,14 @@ public enum DrbdDiskState {
     }
 
     /** The word DRBD prints for this state. */
+    @Override
     public String drbdName() {
         return drbdName;
     }
 
     /** The state DRBD names {@code word}; {@link #UNRECOGNIZED} for any other word. */
     public static DrbdDiskState fromDrbd(String word) {
-        for (DrbdDiskState s : values()) {
-            if (s != UNRECOGNIZED && s.drbdName.equals(word)) {
-                return s;
-            }
-        }
-        return UNRECOGNIZED;
+        return DrbdWord.find(DrbdDiskState.class, word).orElse(UNRECOGNIZED);
     }
 
     /** No usable local copy: no disk, or one DRBD detached after I/O errors or is attaching/detaching. */

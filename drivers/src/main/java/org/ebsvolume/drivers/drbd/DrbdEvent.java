@@ -22,7 +22,7 @@ import java.util.Optional;
 public record DrbdEvent(Optional<OffsetDateTime> timestamp, Kind kind, String object, Map<String, String> fields) {
 
     /** The first word of an event line (DRBD's {@code drbdsetup} man page, events2). */
-    public enum Kind {
+    public enum Kind implements DrbdWord {
         /** Part of the current state, printed first (and alone, with {@code --now}). */
         EXISTS("exists"),
         CREATE("create"),
@@ -44,13 +44,13 @@ public record DrbdEvent(Optional<OffsetDateTime> timestamp, Kind kind, String ob
             return word;
         }
 
+        @Override
+        public String drbdName() {
+            return word;
+        }
+
         static Optional<Kind> fromWord(String word) {
-            for (Kind k : values()) {
-                if (k.word.equals(word)) {
-                    return Optional.of(k);
-                }
-            }
-            return Optional.empty();
+            return DrbdWord.find(Kind.class, word);
         }
     }
 

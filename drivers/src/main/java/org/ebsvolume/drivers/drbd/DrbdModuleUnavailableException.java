@@ -1,6 +1,7 @@
 package org.ebsvolume.drivers.drbd;
 
 import org.ebsvolume.drivers.command.CommandFailedException;
+import org.ebsvolume.drivers.command.CommandFailure;
 
 /**
  * The drbd kernel module is not loaded and cannot be ({@code Failed to modprobe drbd}, exit 20),
@@ -13,7 +14,7 @@ public final class DrbdModuleUnavailableException extends DrbdException {
         super("DRBD kernel module unavailable", failure);
     }
 
-    DrbdModuleUnavailableException(String summary, String command, int exitCode, String stderr) {
-        super(summary, command, exitCode, stderr, null);
+    DrbdModuleUnavailableException(String summary, CommandFailure unusable) {
+        super(summary, unusable, null);
     }
 }

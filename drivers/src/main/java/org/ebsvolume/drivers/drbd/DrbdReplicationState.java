@@ -5,7 +5,7 @@ package org.ebsvolume.drivers.drbd;
  * {@link #UNRECOGNIZED} stands for a word this code does not know (a newer DRBD): it is kept
  * apart so that nothing treats an unknown state as a good one.
  */
-public enum DrbdReplicationState {
+public enum DrbdReplicationState implements DrbdWord {
     OFF("Off"),
     ESTABLISHED("Established"),
     STARTING_SYNC_S("StartingSyncS"),
@@ -31,18 +31,14 @@ public enum DrbdReplicationState {
     }
 
     /** The word DRBD prints for this state. */
+    @Override
     public String drbdName() {
         return drbdName;
     }
 
     /** The state DRBD names {@code word}; {@link #UNRECOGNIZED} for any other word. */
     public static DrbdReplicationState fromDrbd(String word) {
-        for (DrbdReplicationState s : values()) {
-            if (s != UNRECOGNIZED && s.drbdName.equals(word)) {
-                return s;
-            }
-        }
-        return UNRECOGNIZED;
+        return DrbdWord.find(DrbdReplicationState.class, word).orElse(UNRECOGNIZED);
     }
 
     /**

@@ -5,7 +5,7 @@ package org.ebsvolume.drivers.drbd;
  * {@link #UNRECOGNIZED} stands for a word this code does not know (a newer DRBD): it is kept
  * apart so that nothing treats an unknown state as a good one.
  */
-public enum DrbdRole {
+public enum DrbdRole implements DrbdWord {
     PRIMARY("Primary"),
     SECONDARY("Secondary"),
     UNKNOWN("Unknown"),
@@ -19,18 +19,14 @@ public enum DrbdRole {
     }
 
     /** The word DRBD prints for this state. */
+    @Override
     public String drbdName() {
         return drbdName;
     }
 
     /** The state DRBD names {@code word}; {@link #UNRECOGNIZED} for any other word. */
     public static DrbdRole fromDrbd(String word) {
-        for (DrbdRole s : values()) {
-            if (s != UNRECOGNIZED && s.drbdName.equals(word)) {
-                return s;
-            }
-        }
-        return UNRECOGNIZED;
+        return DrbdWord.find(DrbdRole.class, word).orElse(UNRECOGNIZED);
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ebsvolume.drivers.time.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +64,16 @@ public final class GlanceImageService {
 
     private final ImageTransferSettings settings;
     private final HttpClient http;
+    private final Pause pause;
 
     public GlanceImageService(ImageTransferSettings settings) {
+        this(settings, Pause.SLEEP);
+    }
+
+    /** @param pause how the waits between retries are spent (tests record them) */
+    public GlanceImageService(ImageTransferSettings settings, Pause pause) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.pause = Objects.requireNonNull(pause, "pause");
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
@@ -304,7 +312,7 @@ public final class GlanceImageService {
         }
         LOG.warn("{}, retrying (attempt {} of {})", failure, attempt, attempts);
         try {
-            Thread.sleep(settings.retryDelay().toMillis());
+            pause.sleep(settings.retryDelay());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ImageTransferException.connectionFailed(imageId, failure + "; interrupted before retrying", e);

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +54,11 @@ public final class ImageCopier {
      * @param runner runs qemu-img; its allow-list must hold {@link #REQUIRED_BINARIES}, and its
      *               root helper (if any) must let qemu-img open the volume's device
      */
-    public ImageCopier(ImageTransferSettings settings, CommandRunner runner) {
+    public ImageCopier(ImageTransferSettings settings, CommandExecutor runner) {
         this(settings, new GlanceImageService(settings), runner);
     }
 
-    public ImageCopier(ImageTransferSettings settings, GlanceImageService glance, CommandRunner runner) {
+    public ImageCopier(ImageTransferSettings settings, GlanceImageService glance, CommandExecutor runner) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.glance = Objects.requireNonNull(glance, "glance");
         this.qemuImg = new QemuImg(runner, settings.qemuImgInfoTimeout(), settings.qemuImgConvertTimeout());

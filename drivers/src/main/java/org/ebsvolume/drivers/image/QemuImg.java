@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandRunner;
 
@@ -20,11 +21,11 @@ final class QemuImg {
 
     static final String BINARY = "qemu-img";
 
-    private final CommandRunner runner;
+    private final CommandExecutor runner;
     private final Duration infoTimeout;
     private final Duration convertTimeout;
 
-    QemuImg(CommandRunner runner, Duration infoTimeout, Duration convertTimeout) {
+    QemuImg(CommandExecutor runner, Duration infoTimeout, Duration convertTimeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.infoTimeout = Objects.requireNonNull(infoTimeout, "infoTimeout");
         this.convertTimeout = Objects.requireNonNull(convertTimeout, "convertTimeout");

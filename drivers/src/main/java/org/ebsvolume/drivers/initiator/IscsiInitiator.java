@@ -1,8 +1,9 @@
 package org.ebsvolume.drivers.initiator;
 
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
-import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.time.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,20 +82,30 @@ public final class IscsiInitiator {
         }
     }
 
-    private final CommandRunner runner;
+    /** How often {@link #connect} looks for the device node udev makes after a login. */
+    private static final Duration DEVICE_POLL = Duration.ofMillis(200);
+
+    private final CommandExecutor runner;
     private final Path initiatorNameFile;
     private final Path byPath;
     private final Duration deviceWait;
+    private final Pause pause;
 
-    public IscsiInitiator(CommandRunner runner, Path initiatorNameFile, Path byPathDir, Duration deviceWait) {
+    public IscsiInitiator(CommandExecutor runner, Path initiatorNameFile, Path byPathDir, Duration deviceWait) {
+        this(runner, initiatorNameFile, byPathDir, deviceWait, Pause.SLEEP);
+    }
+
+    /** @param pause how the polls for the device node wait (tests record them) */
+    public IscsiInitiator(CommandExecutor runner, Path initiatorNameFile, Path byPathDir, Duration deviceWait, Pause pause) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.initiatorNameFile = Objects.requireNonNull(initiatorNameFile, "initiatorNameFile");
         this.byPath = Objects.requireNonNull(byPathDir, "byPathDir");
         this.deviceWait = Objects.requireNonNull(deviceWait, "deviceWait");
+        this.pause = Objects.requireNonNull(pause, "pause");
     }
 
     /** The production setup: open-iscsi's files and udev's links. */
-    public static IscsiInitiator system(CommandRunner runner) {
+    public static IscsiInitiator system(CommandExecutor runner) {
         return new IscsiInitiator(runner, Path.of("/etc/iscsi/initiatorname.iscsi"), Path.of("/dev/disk/by-path"), Duration.ofSeconds(30));
     }
 
@@ -159,7 +170,7 @@ public final class IscsiInitiator {
                 throw e;
             }
             try {
-                Thread.sleep(200);
+                pause.sleep(DEVICE_POLL);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 throw new DriverException("VolumeBackendAPIException", "interrupted waiting for " + device, ie);

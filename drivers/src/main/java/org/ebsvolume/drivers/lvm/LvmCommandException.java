@@ -1,6 +1,7 @@
 package org.ebsvolume.drivers.lvm;
 
 import org.ebsvolume.drivers.command.CommandFailedException;
+import org.ebsvolume.drivers.command.CommandFailure;
 
 /** Any other lvm failure; the message carries lvm's words, the command and the exit code. */
 public class LvmCommandException extends LvmException {
@@ -14,7 +15,7 @@ public class LvmCommandException extends LvmException {
         super("VolumeBackendAPIException", summary, failure);
     }
 
-    LvmCommandException(String summary, String command, int exitCode, String stderr) {
-        super("VolumeBackendAPIException", summary, command, exitCode, stderr);
+    LvmCommandException(String summary, CommandFailure unusable) {
+        super("VolumeBackendAPIException", summary, unusable);
     }
 }

@@ -2,51 +2,37 @@ package org.ebsvolume.drivers.lvm;
 
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandFailedException;
+import org.ebsvolume.drivers.command.CommandFailure;
+import org.ebsvolume.drivers.command.CommandFailureContext;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * An lvm command failed. Every subclass keeps what an operator needs to reproduce the failure by
  * hand: the command as it was run (secrets masked by the runner), its exit code and lvm's stderr.
  * The subclass says what went wrong, decided from lvm's own words (see {@link #from}).
  */
-public abstract class LvmException extends DriverException {
+public abstract class LvmException extends DriverException implements CommandFailureContext {
     private static final long serialVersionUID = 1L;
 
-    private final String command;
-    private final int exitCode;
-    private final String stderr;
+    private final CommandFailure failure;
 
     LvmException(String cinderClass, String summary, CommandFailedException failure) {
-        super(cinderClass, summary + ": " + explain(failure), failure);
-        this.command = failure.command();
-        this.exitCode = failure.exitCode();
-        this.stderr = failure.stderr();
+        // lvm's WARNING lines are noise here: with activation disabled every command starts with one.
+        super(cinderClass, summary + ": " + failure.explain(l -> l.startsWith("WARNING:"), "lvm gave no reason"), failure);
+        this.failure = failure.failure();
     }
 
     /** A command that exited 0 but whose answer is unusable (e.g. a report this code cannot read). */
-    LvmException(String cinderClass, String summary, String command, int exitCode, String stderr) {
-        super(cinderClass, summary + " (command \"" + command + "\", exit code " + exitCode + ")");
-        this.command = command;
-        this.exitCode = exitCode;
-        this.stderr = stderr == null ? "" : stderr;
+    LvmException(String cinderClass, String summary, CommandFailure unusable) {
+        super(cinderClass, summary + " (" + unusable.where() + ")");
+        this.failure = unusable;
     }
 
-    /** The command as run, with secrets masked; paste it into a root shell to see the failure again. */
-    public String command() {
-        return command;
-    }
-
-    /** lvm's exit code; -1 when the command did not run to an exit (timeout, not allowed, not installed). */
-    public int exitCode() {
-        return exitCode;
-    }
-
-    /** Everything lvm wrote to stderr, warnings included. */
-    public String stderr() {
-        return stderr;
+    @Override
+    public CommandFailure failure() {
+        return failure;
     }
 
     /**
@@ -90,21 +76,4 @@ public abstract class LvmException extends DriverException {
     }
 
     private static final Pattern VG_NOT_FOUND = Pattern.compile("Volume group \"[^\"]*\" not found");
-
-    /**
-     * lvm's meaningful lines (its WARNING lines are noise here: with activation disabled every
-     * command starts with one), then the command and exit code.
-     */
-    private static String explain(CommandFailedException failure) {
-        String said = failure.stderr().lines()
-                .map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("WARNING:"))
-                .collect(Collectors.joining(" / "));
-        if (failure.exitCode() < 0) {
-            // Not an lvm answer: the runner's own reason (timed out, not on the allow-list, cannot start).
-            return failure.getMessage();
-        }
-        return (said.isEmpty() ? "lvm gave no reason" : said)
-                + " (command \"" + failure.command() + "\", exit code " + failure.exitCode() + ")";
-    }
 }

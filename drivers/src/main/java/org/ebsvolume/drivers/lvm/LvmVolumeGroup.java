@@ -1,9 +1,11 @@
 package org.ebsvolume.drivers.lvm;
 
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
 import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.time.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,14 +60,21 @@ public final class LvmVolumeGroup {
     private static final String IGNORE_SUSPENDED = "devices { ignore_suspended_devices = 1 }";
 
     private final String vg;
-    private final CommandRunner runner;
+    private final CommandExecutor runner;
     private final LvmOptions options;
+    private final Pause pause;
 
-    public LvmVolumeGroup(String vgName, CommandRunner runner, LvmOptions options) throws DriverException {
+    public LvmVolumeGroup(String vgName, CommandExecutor runner, LvmOptions options) throws DriverException {
+        this(vgName, runner, options, Pause.SLEEP);
+    }
+
+    /** @param pause how the waits between retries are spent (tests record them) */
+    public LvmVolumeGroup(String vgName, CommandExecutor runner, LvmOptions options, Pause pause) throws DriverException {
         LvmNames.requireValidVgName(vgName);
         this.vg = vgName;
         this.runner = Objects.requireNonNull(runner, "runner");
         this.options = Objects.requireNonNull(options, "options");
+        this.pause = Objects.requireNonNull(pause, "pause");
     }
 
     public String name() {
@@ -77,7 +86,7 @@ public final class LvmVolumeGroup {
      * migration between two LVM backends of one node).
      */
     public LvmVolumeGroup sibling(String otherVgName) throws DriverException {
-        return new LvmVolumeGroup(otherVgName, runner, options);
+        return new LvmVolumeGroup(otherVgName, runner, options, pause);
     }
 
     /**
@@ -119,7 +128,7 @@ public final class LvmVolumeGroup {
         }
         return groups.stream().filter(g -> g.name().equals(vg)).findFirst()
                 .orElseThrow(() -> new LvmCommandException("vgs exited 0 but its report does not list volume group " + vg,
-                        result.command(), result.exitCode(), result.stderr()));
+                        result.asFailure()));
     }
 
     /** The VG's visible LVs (hidden sub-LVs such as a pool's {@code _tdata} are not listed), the thin pool included. */
@@ -449,7 +458,7 @@ public final class LvmVolumeGroup {
         CommandResult result = lvs(vg + "/" + lvName);
         return parse(result).stream().filter(lv -> lv.name().equals(lvName)).findFirst()
                 .orElseThrow(() -> new LvmCommandException("lvs exited 0 but its report does not list " + vg + "/" + lvName,
-                        result.command(), result.exitCode(), result.stderr()));
+                        result.asFailure()));
     }
 
     private List<LogicalVolume> report(String target) throws DriverException {
@@ -548,12 +557,12 @@ public final class LvmVolumeGroup {
         pauseMillis(options.retryUnit().toMillis() * units, what);
     }
 
-    private static void pauseMillis(long millis, String what) throws DriverException {
+    private void pauseMillis(long millis, String what) throws DriverException {
         if (millis <= 0) {
             return;
         }
         try {
-            Thread.sleep(millis);
+            pause.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DriverException("VolumeBackendAPIException", "interrupted while waiting to retry: " + what, e);
@@ -567,6 +576,6 @@ public final class LvmVolumeGroup {
     }
 
     private static LvmCommandException unreadable(CommandResult result, LvmReport.UnreadableReportException e) {
-        return new LvmCommandException("cannot read lvm's report: " + e.getMessage(), result.command(), result.exitCode(), result.stderr());
+        return new LvmCommandException("cannot read lvm's report: " + e.getMessage(), result.asFailure());
     }
 }

@@ -17,6 +17,7 @@ import org.ebsvolume.drivers.drbd.DrbdResourceState;
 import org.ebsvolume.drivers.drbd.DrbdSlot;
 import org.ebsvolume.drivers.lvm.LvmNames;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
+import org.ebsvolume.drivers.time.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,9 @@ public final class ReplicatedVolumes {
         }
     }
 
+    /** How often {@link #awaitConnected} reads the resource's state. */
+    private static final Duration CONNECT_POLL = Duration.ofMillis(250);
+
     private final Settings settings;
     private final LvmVolumeGroup vg;
     private final DrbdAdm drbd;
@@ -82,14 +86,22 @@ public final class ReplicatedVolumes {
     private final ReplicaPeer peer;
     /** {@code replication_status} of a volume this instance replicates: see {@link #forFailedOverIdentity}. */
     private final String createdStatus;
+    private final Pause pause;
 
     public ReplicatedVolumes(Settings settings, LvmVolumeGroup vg, DrbdAdm drbd, DrbdPortAllocator ports, ReplicaPeer peer) {
-        this(settings, vg, drbd, ports, peer, "enabled");
+        this(settings, vg, drbd, ports, peer, Pause.SLEEP);
+    }
+
+    /** @param pause how the polls for a connected resource wait (tests record them) */
+    public ReplicatedVolumes(Settings settings, LvmVolumeGroup vg, DrbdAdm drbd, DrbdPortAllocator ports, ReplicaPeer peer,
+                             Pause pause) {
+        this(settings, vg, drbd, ports, peer, pause, "enabled");
     }
 
     private ReplicatedVolumes(Settings settings, LvmVolumeGroup vg, DrbdAdm drbd, DrbdPortAllocator ports, ReplicaPeer peer,
-                              String createdStatus) {
+                              Pause pause, String createdStatus) {
         this.createdStatus = createdStatus;
+        this.pause = Objects.requireNonNull(pause, "pause");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.vg = Objects.requireNonNull(vg, "vg");
         this.drbd = Objects.requireNonNull(drbd, "drbd");
@@ -103,7 +115,7 @@ public final class ReplicatedVolumes {
      * like them, and fencing, a restart and the failback treat it as they treat them.
      */
     public ReplicatedVolumes forFailedOverIdentity() {
-        return new ReplicatedVolumes(settings, vg, drbd, ports, peer, "failed-over");
+        return new ReplicatedVolumes(settings, vg, drbd, ports, peer, pause, "failed-over");
     }
 
     /** The backup's {@code backend_id}. */
@@ -242,7 +254,7 @@ public final class ReplicatedVolumes {
                         + state.map(DrbdResourceState::describe).orElse("down") + ")");
             }
             try {
-                Thread.sleep(250);
+                pause.sleep(CONNECT_POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DriverException("VolumeBackendAPIException", "interrupted waiting for " + res + " to connect", e);

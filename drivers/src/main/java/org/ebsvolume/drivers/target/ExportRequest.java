@@ -51,6 +51,11 @@ public record ExportRequest(String volumeId, String volumeName, String devicePat
         return targetPrefix + volumeName;
     }
 
+    /** The credentials to export with: those already in {@code provider_auth}, else new ones as Cinder makes on first export. */
+    ChapCredentials chapOrNew() {
+        return chap != null ? chap : ChapCredentials.generate();
+    }
+
     /** Portal addresses in Cinder's order: the primary, then the secondaries. */
     public List<String> portalIps() {
         List<String> all = new ArrayList<>(1 + secondaryIps.size());

@@ -2,6 +2,9 @@ package org.ebsvolume.drivers.target;
 
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandFailedException;
+import org.ebsvolume.drivers.command.CommandFailure;
+
+import java.util.Optional;
 
 /**
  * An export, attach, detach or removal failed. The Cinder class and the first sentence of the
@@ -33,43 +36,43 @@ public final class IscsiTargetException extends DriverException {
         }
     }
 
-    private final String command;
-    private final int exitCode;
-    private final String stderr;
+    /** Null when no command failed. */
+    private final CommandFailure failure;
 
-    private IscsiTargetException(Kind kind, String volumeId, String reason, String command, int exitCode, String stderr) {
+    private IscsiTargetException(Kind kind, String volumeId, String reason, CommandFailure failure) {
         super(kind.cinderClass, String.format(kind.template, volumeId) + " " + reason
-                + (command == null ? "" : " [command \"" + command + "\", exit code " + exitCode
-                + (stderr.isBlank() ? "" : ", stderr: " + stderr.strip()) + "]"));
-        this.command = command;
-        this.exitCode = exitCode;
-        this.stderr = stderr == null ? "" : stderr;
+                + (failure == null ? "" : " [" + failure.whereWithStderr() + "]"));
+        this.failure = failure;
     }
 
     /** A failure the target helper found itself (state it read back was wrong). */
     static IscsiTargetException of(Kind kind, String volumeId, String reason) {
-        return new IscsiTargetException(kind, volumeId, reason, null, 0, "");
+        return new IscsiTargetException(kind, volumeId, reason, null);
     }
 
     /** A command failed; its command line and stderr are scrubbed of {@code chap}'s password. */
     static IscsiTargetException of(Kind kind, String volumeId, String reason, CommandFailedException failure,
                                    ChapCredentials chap) {
-        return new IscsiTargetException(kind, volumeId, reason, Secrets.scrub(failure.command(), chap),
-                failure.exitCode(), Secrets.scrub(failure.stderr(), chap));
+        return new IscsiTargetException(kind, volumeId, reason, failure.failure().scrubbed(s -> Secrets.scrub(s, chap)));
+    }
+
+    /** The failed command (secrets masked), when a command failed. */
+    public Optional<CommandFailure> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The failing command as shown to operators (secrets masked), or {@code null}. */
     public String command() {
-        return command;
+        return failure == null ? null : failure.command();
     }
 
     /** Its exit code; -1 when it timed out or could not start, 0 when no command failed. */
     public int exitCode() {
-        return exitCode;
+        return failure == null ? 0 : failure.exitCode();
     }
 
     /** Its stderr (secrets masked); empty when no command failed. */
     public String stderr() {
-        return stderr;
+        return failure == null ? "" : failure.stderr();
     }
 }

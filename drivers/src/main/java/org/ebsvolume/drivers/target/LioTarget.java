@@ -3,9 +3,9 @@ package org.ebsvolume.drivers.target;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
-import org.ebsvolume.drivers.command.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,16 +67,11 @@ public final class LioTarget implements IscsiTarget {
     private final CommandExecutor commands;
     private final boolean reportDiscardSupported;
 
-    /** @param reportDiscardSupported the backend's {@code report_discard_supported} */
-    public LioTarget(CommandRunner runner, boolean reportDiscardSupported) {
-        this((CommandExecutor) runner::run, reportDiscardSupported);
-    }
-
     /**
      * The LIO target of a backend, once {@value #HELPER} is found where the runner will look for
      * it: without it every attach would fail, so the backend refuses to start instead.
      */
-    public static LioTarget installed(CommandRunner runner, boolean reportDiscardSupported) throws DriverException {
+    public static LioTarget installed(CommandExecutor runner, boolean reportDiscardSupported) throws DriverException {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin") + ":/usr/sbin:/usr/bin";
         boolean found = java.util.Arrays.stream(path.split(":")).filter(d -> !d.isEmpty())
                 .anyMatch(d -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, HELPER)));
@@ -87,7 +82,8 @@ public final class LioTarget implements IscsiTarget {
         return new LioTarget(runner, reportDiscardSupported);
     }
 
-    LioTarget(CommandExecutor commands, boolean reportDiscardSupported) {
+    /** @param reportDiscardSupported the backend's {@code report_discard_supported} */
+    public LioTarget(CommandExecutor commands, boolean reportDiscardSupported) {
         this.commands = commands;
         this.reportDiscardSupported = reportDiscardSupported;
     }
@@ -96,7 +92,7 @@ public final class LioTarget implements IscsiTarget {
 
     @Override
     public ExportResult createExport(ExportRequest request) throws DriverException {
-        ChapCredentials chap = request.chap() != null ? request.chap() : ChapCredentials.generate();
+        ChapCredentials chap = request.chapOrNew();
         String iqn = request.iqn();
         List<String> argv = new ArrayList<>(List.of(HELPER, "create", iqn, request.devicePath(), Integer.toString(request.port())));
         argv.addAll(request.portalIps());
@@ -118,19 +114,17 @@ public final class LioTarget implements IscsiTarget {
             }
         }
         // Cinder's tid for LIO is the line of "cinder-rtstool get-targets" naming the target: the IQN.
-        String location = ProviderLocation.of(request.portalIps(), request.port(), iqn.toLowerCase(java.util.Locale.ROOT), iqn, LUN)
-                .format();
+        ExportResult result = Exports.result(request, iqn.toLowerCase(java.util.Locale.ROOT), LUN, chap);
         LOG.info("Exported volume {} as {} with LIO", request.volumeId(), iqn);
-        return new ExportResult(location, chap.providerAuth());
+        return result;
     }
 
     // --- remove_export ----------------------------------------------------------------------------
 
     @Override
     public void removeExport(ExportedVolume volume) throws DriverException {
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.iqnToRemove(volume, LOG);
         if (iqn == null) {
-            LOG.info("Skipping remove_export. No iscsi_target is presently exported for volume: {}", volume.volumeId());
             return;
         }
         JsonNode removed;
@@ -141,7 +135,7 @@ public final class LioTarget implements IscsiTarget {
             LIO_LOCK.unlock();
         }
         if (!removed.path("removed").asBoolean()) {
-            LOG.info("Skipping remove_export. No iscsi_target is presently exported for volume: {}", volume.volumeId());
+            Exports.logNothingToRemove(volume, LOG);
             return;
         }
         logSave(volume.volumeId(), removed);
@@ -153,7 +147,7 @@ public final class LioTarget implements IscsiTarget {
     @Override
     public Map<String, Object> initializeConnection(ExportedVolume volume, Connector connector) throws DriverException {
         IscsiTargetException.Kind kind = IscsiTargetException.Kind.ATTACH;
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.exportedIqn(volume, LOG);
         if (iqn == null) {
             throw IscsiTargetException.of(kind, volume.volumeId(), "the volume has no provider_location: it was never exported");
         }
@@ -189,7 +183,7 @@ public final class LioTarget implements IscsiTarget {
     @Override
     public void terminateConnection(ExportedVolume volume, Connector connector) throws DriverException {
         IscsiTargetException.Kind kind = IscsiTargetException.Kind.DETACH;
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.exportedIqn(volume, LOG);
         if (iqn == null) {
             LOG.debug("No provider_location for volume {}.", volume.volumeId());
             return;
@@ -213,7 +207,7 @@ public final class LioTarget implements IscsiTarget {
 
     @Override
     public boolean exists(ExportedVolume volume) throws DriverException {
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.exportedIqn(volume, LOG);
         return iqn != null && call(IscsiTargetException.Kind.QUERY, volume.volumeId(), "read the export", List.of(HELPER, "state", iqn),
                 null).path("target").asBoolean();
     }
@@ -266,18 +260,6 @@ public final class LioTarget implements IscsiTarget {
         if (!answer.path("saved").asBoolean()) {
             LOG.warn("Failed to save iscsi LIO configuration when modifying volume id: {}: {}", volumeId,
                     answer.path("save_error").asText("no answer"));
-        }
-    }
-
-    private static String exportedIqn(ExportedVolume volume) {
-        if (volume.providerLocation() == null || volume.providerLocation().isBlank()) {
-            return null;
-        }
-        try {
-            return ProviderLocation.parse(volume.providerLocation()).iqn();
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Volume {}: unreadable provider_location '{}': {}", volume.volumeId(), volume.providerLocation(), e.getMessage());
-            return null;
         }
     }
 }

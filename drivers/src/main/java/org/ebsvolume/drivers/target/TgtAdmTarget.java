@@ -1,9 +1,10 @@
 package org.ebsvolume.drivers.target;
 
 import org.ebsvolume.drivers.DriverException;
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
-import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.time.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +101,8 @@ public final class TgtAdmTarget implements IscsiTarget {
     private final CommandExecutor commands;
     private final Pause pause;
 
-    public TgtAdmTarget(Settings settings, CommandRunner runner) {
-        this(settings, runner::run, Pause.SLEEP);
+    public TgtAdmTarget(Settings settings, CommandExecutor commands) {
+        this(settings, commands, Pause.SLEEP);
     }
 
     TgtAdmTarget(Settings settings, CommandExecutor commands, Pause pause) {
@@ -112,7 +113,7 @@ public final class TgtAdmTarget implements IscsiTarget {
 
     @Override
     public ExportResult createExport(ExportRequest request) throws DriverException {
-        ChapCredentials chap = request.chap() != null ? request.chap() : ChapCredentials.generate();
+        ChapCredentials chap = request.chapOrNew();
         String iqn = request.iqn();
         Path file = settings.volumesDir().resolve(request.volumeName());
         int tid;
@@ -137,16 +138,15 @@ public final class TgtAdmTarget implements IscsiTarget {
         } finally {
             TGT_LOCK.unlock();
         }
-        String location = ProviderLocation.of(request.portalIps(), request.port(), Integer.toString(tid), iqn, VOLUME_LUN).format();
+        ExportResult result = Exports.result(request, Integer.toString(tid), VOLUME_LUN, chap);
         LOG.info("Exported volume {} as {} (tid {}) with tgt", request.volumeId(), iqn, tid);
-        return new ExportResult(location, chap.providerAuth());
+        return result;
     }
 
     @Override
     public void removeExport(ExportedVolume volume) throws DriverException {
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.iqnToRemove(volume, LOG);
         if (iqn == null) {
-            LOG.info("Skipping remove_export. No iscsi_target is presently exported for volume: {}", volume.volumeId());
             return;
         }
         ChapCredentials chap = credentialsOrNull(volume.providerAuth());
@@ -180,7 +180,7 @@ public final class TgtAdmTarget implements IscsiTarget {
 
     @Override
     public boolean exists(ExportedVolume volume) throws DriverException {
-        String iqn = exportedIqn(volume);
+        String iqn = Exports.exportedIqn(volume, LOG);
         return iqn != null && findTargets(IscsiTargetException.Kind.QUERY, volume.volumeId()).containsKey(iqn);
     }
 
@@ -407,27 +407,23 @@ public final class TgtAdmTarget implements IscsiTarget {
     // --- helpers --------------------------------------------------------------------------------
 
     private List<String> tgtadm(String... args) {
-        List<String> argv = new ArrayList<>();
-        argv.add("tgtadm");
-        if (settings.controlPort() != null) {
-            argv.add("-C");
-            argv.add(settings.controlPort().toString());
-        }
-        argv.addAll(List.of(args));
-        return argv;
+        return tgtCommand("tgtadm", List.of(), args);
     }
 
     private List<String> tgtAdmin(String... args) {
+        List<String> config = settings.tgtAdminConfig() == null ? List.of() : List.of("-c", settings.tgtAdminConfig().toString());
+        return tgtCommand("tgt-admin", config, args);
+    }
+
+    /** {@code binary}, then {@code -C <port>} when tgtd has its own control port, then {@code options} and {@code args}. */
+    private List<String> tgtCommand(String binary, List<String> options, String... args) {
         List<String> argv = new ArrayList<>();
-        argv.add("tgt-admin");
+        argv.add(binary);
         if (settings.controlPort() != null) {
             argv.add("-C");
             argv.add(settings.controlPort().toString());
         }
-        if (settings.tgtAdminConfig() != null) {
-            argv.add("-c");
-            argv.add(settings.tgtAdminConfig().toString());
-        }
+        argv.addAll(options);
         argv.addAll(List.of(args));
         return argv;
     }
@@ -452,19 +448,6 @@ public final class TgtAdmTarget implements IscsiTarget {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw IscsiTargetException.of(IscsiTargetException.Kind.CREATE, volumeId, "interrupted while waiting to retry");
-        }
-    }
-
-    /** The IQN in {@code provider_location}, or {@code null} when there is none to read. */
-    private static String exportedIqn(ExportedVolume volume) {
-        if (volume.providerLocation() == null || volume.providerLocation().isBlank()) {
-            return null;
-        }
-        try {
-            return ProviderLocation.parse(volume.providerLocation()).iqn();
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Volume {}: unreadable provider_location '{}': {}", volume.volumeId(), volume.providerLocation(), e.getMessage());
-            return null;
         }
     }
 

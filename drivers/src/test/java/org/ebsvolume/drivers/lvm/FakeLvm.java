@@ -1,57 +1,25 @@
 package org.ebsvolume.drivers.lvm;
 
-import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.command.FakeCommands;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Stands in for the lvm tools where this host cannot run them for real (thin pools, snapshots,
- * merges need device-mapper). It is a small shell script given to the real {@link CommandRunner}
- * as its root-helper prefix, so the runner still checks its allow-list and builds the argument
- * list; the script records each call and answers with what the test scripted for that binary
- * (for its n-th call, or for every call), else exit 0 with no output.
+ * merges need device-mapper): an in-memory {@link FakeCommands} with the production allow-list
+ * that records each call and answers with what the test scripted for that binary (for its n-th
+ * call, or for every call), else exit 0 with no output. The waits between retries are recorded,
+ * not slept.
  */
 final class FakeLvm {
 
     static final String VG = "cinder-volumes";
 
-    private static final String SCRIPT = """
-            #!/bin/sh
-            # Records one call (arguments NUL-separated) and replays the scripted answer.
-            dir=$(dirname "$0")
-            bin=$1
-            n=$(( $(cat "$dir/count") + 1 )); echo "$n" > "$dir/count"
-            k=$(( $(cat "$dir/count-$bin" 2>/dev/null || echo 0) + 1 )); echo "$k" > "$dir/count-$bin"
-            printf '%s\\0' "$@" > "$dir/call-$n"
-            for answer in "$dir/answer-$bin-$k" "$dir/answer-$bin"; do
-                if [ -d "$answer" ]; then
-                    cat "$answer/stdout"
-                    cat "$answer/stderr" >&2
-                    exit "$(cat "$answer/rc")"
-                fi
-            done
-            exit 0
-            """;
-
-    private final Path dir;
-    private final CommandRunner runner;
-
-    FakeLvm(Path dir) throws IOException {
-        this.dir = dir;
-        Path script = dir.resolve("fake-lvm");
-        Files.writeString(script, SCRIPT);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        Files.writeString(dir.resolve("count"), "0\n");
-        this.runner = new CommandRunner(LvmVolumeGroup.REQUIRED_BINARIES, List.of(script.toString()), Duration.ofSeconds(20));
-    }
+    private final FakeCommands commands =
+            new FakeCommands(LvmVolumeGroup.REQUIRED_BINARIES, call -> FakeCommands.Answer.ok(""));
+    private final List<Duration> pauses = new ArrayList<>();
 
     /** The VG {@value #VG} on this fake, with no retry waits. */
     LvmVolumeGroup group() throws Exception {
@@ -59,52 +27,50 @@ final class FakeLvm {
     }
 
     LvmVolumeGroup group(List<String> configOverride) throws Exception {
-        return new LvmVolumeGroup(VG, runner, new LvmOptions(configOverride, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ZERO));
+        return group(new LvmOptions(configOverride, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ZERO));
+    }
+
+    LvmVolumeGroup group(LvmOptions options) throws Exception {
+        return new LvmVolumeGroup(VG, commands, options, pauses::add);
     }
 
     /** Every call of {@code binary} prints {@code stdout} and exits 0. */
-    FakeLvm answer(String binary, String stdout) throws IOException {
-        return write("answer-" + binary, 0, stdout, "");
+    FakeLvm answer(String binary, String stdout) {
+        commands.answer(binary, FakeCommands.Answer.ok(stdout));
+        return this;
     }
 
     /** The {@code nth} call of {@code binary} (from 1) prints {@code stdout} and exits 0. */
-    FakeLvm answer(String binary, int nth, String stdout) throws IOException {
-        return write("answer-" + binary + "-" + nth, 0, stdout, "");
+    FakeLvm answer(String binary, int nth, String stdout) {
+        commands.answer(binary, nth, FakeCommands.Answer.ok(stdout));
+        return this;
     }
 
     /** Every call of {@code binary} fails with {@code rc} and {@code stderr}. */
-    FakeLvm fail(String binary, int rc, String stderr) throws IOException {
-        return write("answer-" + binary, rc, "", stderr);
+    FakeLvm fail(String binary, int rc, String stderr) {
+        commands.answer(binary, FakeCommands.Answer.failed(rc, stderr));
+        return this;
     }
 
     /** The {@code nth} call of {@code binary} fails with {@code rc} and {@code stderr}. */
-    FakeLvm fail(String binary, int nth, int rc, String stderr) throws IOException {
-        return write("answer-" + binary + "-" + nth, rc, "", stderr);
+    FakeLvm fail(String binary, int nth, int rc, String stderr) {
+        commands.answer(binary, nth, FakeCommands.Answer.failed(rc, stderr));
+        return this;
     }
 
     /** Every command run, in order, each as its argument list (binary first). */
-    List<List<String>> calls() throws IOException {
-        int count = Integer.parseInt(Files.readString(dir.resolve("count")).strip());
-        List<List<String>> calls = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            String raw = Files.readString(dir.resolve("call-" + i), StandardCharsets.UTF_8);
-            calls.add(Arrays.asList(raw.substring(0, raw.length() - 1).split("\0", -1)));
-        }
-        return calls;
+    List<List<String>> calls() {
+        return commands.calls().stream().map(FakeCommands.Call::argv).toList();
     }
 
     /** The calls of one binary, in order. */
-    List<List<String>> calls(String binary) throws IOException {
+    List<List<String>> calls(String binary) {
         return calls().stream().filter(c -> c.get(0).equals(binary)).toList();
     }
 
-    private FakeLvm write(String name, int rc, String stdout, String stderr) throws IOException {
-        Path answer = dir.resolve(name);
-        Files.createDirectories(answer);
-        Files.writeString(answer.resolve("stdout"), stdout);
-        Files.writeString(answer.resolve("stderr"), stderr);
-        Files.writeString(answer.resolve("rc"), rc + "\n");
-        return this;
+    /** The waits between retries, in order (non-zero ones only: a zero wait is skipped). */
+    List<Duration> pauses() {
+        return List.copyOf(pauses);
     }
 
     // ---- lvm's outputs, in the shapes lvm2 2.03.16 prints them ----

@@ -3,9 +3,8 @@ package org.ebsvolume.drivers.lvm;
 import org.ebsvolume.drivers.DriverException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +19,7 @@ import static org.ebsvolume.drivers.lvm.FakeLvm.vgs;
 /**
  * The exact lvm command lines and sequences Cinder's LVM driver runs, for the operations this
  * host cannot run for real (thin, snapshots, merge, activation states): lvm is replaced by
- * {@link FakeLvm}, which records the argument lists the real {@code CommandRunner} builds.
+ * {@link FakeLvm}, an in-memory executor that records the argument lists {@link LvmVolumeGroup} passes.
  * The thick operations also run against real lvm in {@link LvmVolumeGroupOnLoopDeviceTest}.
  */
 class LvmVolumeGroupCommandLineTest {
@@ -31,14 +30,12 @@ class LvmVolumeGroupCommandLineTest {
     private static final long GIB = 1L << 30;
     private static final String TRANSIENT = "  Can't remove open logical volume \"x\".\n";
 
-    @TempDir
-    Path dir;
     private FakeLvm lvm;
     private LvmVolumeGroup group;
 
     @BeforeEach
     void fakeLvm() throws Exception {
-        lvm = new FakeLvm(dir);
+        lvm = new FakeLvm();
         group = lvm.group();
     }
 
@@ -361,6 +358,45 @@ class LvmVolumeGroupCommandLineTest {
         lvm.fail("lvcreate", 1, 139, "Segmentation fault\n");
         group.createThick(VOL, 1);
         assertThat(lvm.calls("lvcreate")).hasSize(2);
+    }
+
+    @Test
+    void theVolumeGroupIsReadFromARecordedVgsReport() throws Exception {
+        lvm.answer("vgs", LvmReportTest.fixture("vgs-one-group.json"));
+        assertThat(group.info()).isEqualTo(new VolumeGroup(VG, 21470642176L, 1077936128L, 5, 2, 4194304L));
+        assertThat(lvm.calls()).containsExactly(
+                List.of("vgs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", LvmReport.VG_FIELDS, VG));
+    }
+
+    @Test
+    void theVolumesAreListedFromARecordedLvsReport() throws Exception {
+        lvm.answer("lvs", LvmReportTest.fixture("lvs-thin-pool-thin-volumes-snapshots.json"));
+        assertThat(group.listVolumes()).extracting(LogicalVolume::name)
+                .containsExactlyElementsOf(LvmReport.logicalVolumes(LvmReportTest.fixture("lvs-thin-pool-thin-volumes-snapshots.json"))
+                        .stream().map(LogicalVolume::name).toList())
+                .contains(POOL);
+    }
+
+    @Test
+    void anLvsReportThatExitedZeroButListsNothingIsAnErrorNamingTheCommand() throws Exception {
+        // lvm answers a missing LV with exit 5 and "Failed to find"; an empty report is not that answer.
+        lvm.answer("lvs", LvmReportTest.fixture("lvs-missing.json"));
+        assertThatThrownBy(() -> group.find(VOL))
+                .isInstanceOfSatisfying(LvmCommandException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("lvs exited 0 but its report does not list " + VG + "/" + VOL)
+                            .endsWith(VG + "/" + VOL + "\", exit code 0)");
+                    assertThat(e.command()).startsWith("lvs --reportformat json");
+                    assertThat(e.exitCode()).isZero();
+                });
+    }
+
+    @Test
+    void crashRetriesWaitHalfThenAQuarterOfTheRetryUnit() throws Exception {
+        lvm.fail("lvcreate", 1, 139, "Segmentation fault\n").fail("lvcreate", 2, 139, "Segmentation fault\n");
+        lvm.group(new LvmOptions(List.of(), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(1)))
+                .createThick(VOL, 1);
+        assertThat(lvm.calls("lvcreate")).hasSize(3);
+        assertThat(lvm.pauses()).containsExactly(Duration.ofMillis(500), Duration.ofMillis(250));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.target;
 
+import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
 
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -41,7 +43,7 @@ final class ReplayedCommands implements CommandExecutor {
     }
 
     @Override
-    public CommandResult run(List<String> argv, String stdin) throws CommandFailedException {
+    public CommandResult run(List<String> argv, String stdin, Duration timeout) throws CommandFailedException {
         seen.add(new Call(List.copyOf(argv), stdin));
         Exchange next = script.poll();
         if (next == null) {

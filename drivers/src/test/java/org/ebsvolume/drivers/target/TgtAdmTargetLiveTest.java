@@ -3,6 +3,7 @@ package org.ebsvolume.drivers.target;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandResult;
 import org.ebsvolume.drivers.command.CommandRunner;
+import org.ebsvolume.drivers.time.Pause;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -298,7 +299,7 @@ class TgtAdmTargetLiveTest {
         ExportRequest request = newVolume(null);
         List<Duration> waits = new ArrayList<>();
 
-        assertThatThrownBy(() -> new TgtAdmTarget(settings, runner::run, waits::add).createExport(request))
+        assertThatThrownBy(() -> new TgtAdmTarget(settings, runner, waits::add).createExport(request))
                 .isInstanceOfSatisfying(IscsiTargetException.class, e -> {
                     assertThat(e.cinderClass()).isEqualTo("ISCSITargetCreateFailed");
                     assertThat(e.getMessage()).contains("cannot reach tgtd: is it running with control port " + nobody + "?");
@@ -321,7 +322,7 @@ class TgtAdmTargetLiveTest {
 
     private static TgtAdmTarget tgt(Path config, Pause pause) {
         TgtAdmTarget.Settings settings = new TgtAdmTarget.Settings(volumesDir, true, "", false, controlPort, config);
-        return new TgtAdmTarget(settings, runner::run, pause);
+        return new TgtAdmTarget(settings, runner, pause);
     }
 
     /** A new 64 MiB sparse "volume" (tgt's rdwr backing store takes a file as well as a device). */
