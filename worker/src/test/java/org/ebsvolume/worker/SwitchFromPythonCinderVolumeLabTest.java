@@ -48,7 +48,12 @@ import static org.ebsvolume.worker.testing.LabVolumes.field;
  * <p>In the soak tier ({@code scripts/test-lab --soak}), not CI: under the lab's emulated CPU the
  * Python service needs 5-10 minutes to initialise two LVM backends (every LVM command goes through
  * {@code sudo cinder-rootwrap}, a Python start-up of several seconds each), and the whole class
- * about 20.
+ * about 20. One LIO export by the Python service (lvchange, then {@code cinder-rtstool} create,
+ * get-targets, save, add-initiator, 10-18 s each there) takes longer than oslo.messaging's
+ * default {@code rpc_response_timeout} of 60 s, so this control plane's cinder-api waits
+ * {@value #API_RPC_RESPONSE_TIMEOUT} s for the volume service's answer, as an operator of slow
+ * storage hosts sets it; with 60 s its attachment_create ends in HTTP 500 (MessagingTimeout)
+ * while the export is still being made.
  */
 @Tag("soak")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,6 +70,7 @@ class SwitchFromPythonCinderVolumeLabTest {
     private static final int DATA_MIB = 8;
     /** Debian's cinder-volume, two LVM backends, under TCG (see the class comment). */
     private static final Duration PYTHON_START = Duration.ofMinutes(15);
+    private static final int API_RPC_RESPONSE_TIMEOUT = 300;
     private static final Map<String, String> LAB = Map.of("EBS_LAB_RUN", "/tmp/ebs-lab-python", "EBS_LAB_PORT_BASE", "25000",
             "EBS_LAB_CACHE", "/var/cache/ebs-lab-bench", "EBS_LAB_EXTRA_PACKAGES", "cinder-volume python3-pymysql python3-ply",
             "EBS_LAB_MEM", "1536", "EBS_LAB_SMP", "2");
@@ -93,11 +99,12 @@ class SwitchFromPythonCinderVolumeLabTest {
             lab.clean();
         }
         // A control plane of its own too, so that the soak tier can run beside CI's lab stage.
+        Path apiConf = slowStorageApiConf();
         CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
                 "EBS_CINDER_DIR", "/tmp/ebs-cinder-python", "EBS_CINDER_API_PORT", "8746", "EBS_CINDER_DB_NAME", "cinder_python",
                 "EBS_CINDER_TRANSPORT_URL", "rabbit://guest:guest@127.0.0.1:5672/cinder_python",
                 "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2"), "--reset-db"));
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", apiConf.toString()), "--reset-db"));
         lab.up(NODEA, NODEB);
         cp = plane.join();
         db = cp.db();
@@ -127,6 +134,18 @@ class SwitchFromPythonCinderVolumeLabTest {
         var since = db.utcNow();
         lab.execOk(NODEA, "bash", "-c", "systemctl unmask cinder-volume; systemctl reset-failed cinder-volume; systemctl restart cinder-volume");
         awaitBothBackendsUp("Debian's cinder-volume", PYTHON_START, since);
+    }
+
+    /** The control plane's extra configuration: {@value #API_RPC_RESPONSE_TIMEOUT} s for a volume service's answer (see the class comment). */
+    private Path slowStorageApiConf() {
+        try {
+            Path conf = lab.root().resolve("target/python-switch-cinder-api.conf");
+            Files.createDirectories(conf.getParent());
+            Files.writeString(conf, "[DEFAULT]\nrpc_response_timeout = " + API_RPC_RESPONSE_TIMEOUT + "\n");
+            return conf;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The operator's cinder.conf: Cinder's LVM driver, lioadm, the host's broker and database; the same file for both services. */
