@@ -1,6 +1,7 @@
 package org.ebsvolume.worker.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,7 @@ class FailoverCallsTest {
 
     @Test
     void freezeHostDisablesTheServiceAsFrozenEvenWhenTheDriverCannotFreeze() throws Exception {
-        backend.driver.failOn("freezeBackend", new DriverException("VolumeBackendAPIException", "busy"));
+        backend.driver.failOn("freezeBackend", new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "busy"));
 
         Object answer = unreplicated().freezeHost(backend.context(), PythonJson.MAPPER.createObjectNode());
 
@@ -51,7 +52,7 @@ class FailoverCallsTest {
     void thawHostTheDriverCannotThawAnswersFalseAndLeavesTheServiceFrozen() throws Exception {
         FailoverCalls calls = unreplicated();
         calls.freezeHost(backend.context(), PythonJson.MAPPER.createObjectNode());
-        backend.driver.failOn("thawBackend", new DriverException("VolumeBackendAPIException", "busy"));
+        backend.driver.failOn("thawBackend", new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "busy"));
 
         Object answer = calls.thawHost(backend.context(), PythonJson.MAPPER.createObjectNode());
 
