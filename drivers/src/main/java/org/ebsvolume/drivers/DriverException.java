@@ -1,31 +1,42 @@
 package org.ebsvolume.drivers;
 
+import java.util.Objects;
+
 /**
- * A driver could not do what it was asked. {@code cinderClass} is the {@code cinder.exception}
- * class a Python caller should see (e.g. {@code VolumeBackendAPIException}).
+ * A driver could not do what it was asked. {@link #cinderError()} is the {@code cinder.exception}
+ * class a Python caller should see (e.g. {@link CinderError#VOLUME_BACKEND_API_EXCEPTION}).
  */
 public class DriverException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final String cinderClass;
+    private final CinderError cinderError;
 
-    public DriverException(String cinderClass, String message) {
+    public DriverException(CinderError cinderError, String message) {
         super(message);
-        this.cinderClass = cinderClass;
+        this.cinderError = Objects.requireNonNull(cinderError, "cinderError");
     }
 
-    public DriverException(String cinderClass, String message, Throwable cause) {
+    public DriverException(CinderError cinderError, String message, Throwable cause) {
         super(message, cause);
-        this.cinderClass = cinderClass;
+        this.cinderError = Objects.requireNonNull(cinderError, "cinderError");
     }
 
+    public CinderError cinderError() {
+        return cinderError;
+    }
+
+    /** Cinder's class name, as on the wire (e.g. {@code VolumeBackendAPIException}). */
     public String cinderClass() {
-        return cinderClass;
+        return cinderError.className();
     }
 
-    /** The operation is not available on this backend (Cinder: NotImplementedError from the driver). */
+    /**
+     * The operation is not available on this backend. Cinder's drivers raise the Python builtin
+     * {@code NotImplementedError} here, which is not a {@code cinder.exception} class; this one is
+     * deliberately reported as Cinder's manager reports a driver failure, {@code VolumeDriverException}.
+     */
     public static DriverException unsupported(String operation, String backend) {
-        return new DriverException("VolumeDriverException",
+        return new DriverException(CinderError.VOLUME_DRIVER_EXCEPTION,
                 "Volume driver reported an error: backend " + backend + " has no storage driver yet and cannot " + operation);
     }
 }

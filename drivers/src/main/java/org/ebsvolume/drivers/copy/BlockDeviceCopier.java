@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.copy;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
@@ -119,19 +120,19 @@ public final class BlockDeviceCopier {
         try {
             runner.run(argv, timeout);
         } catch (CommandFailedException e) {
-            throw new DriverException("VolumeBackendAPIException", "failed to " + what + ": " + e.getMessage(), e);
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "failed to " + what + ": " + e.getMessage(), e);
         }
     }
 
     private static void requirePath(String path) throws DriverException {
         if (path == null || !SAFE_PATH.matcher(path).matches() || path.contains("/../")) {
-            throw new DriverException("InvalidInput", "Invalid input received: not a device path: " + path);
+            throw new DriverException(CinderError.INVALID_INPUT, "Invalid input received: not a device path: " + path);
         }
     }
 
     private static void requirePositive(long bytes) throws DriverException {
         if (bytes <= 0) {
-            throw new DriverException("InvalidInput", "Invalid input received: byte count must be positive, got " + bytes);
+            throw new DriverException(CinderError.INVALID_INPUT, "Invalid input received: byte count must be positive, got " + bytes);
         }
     }
 }

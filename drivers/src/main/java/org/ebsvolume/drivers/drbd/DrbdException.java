@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.drbd;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandFailure;
@@ -17,14 +18,14 @@ public abstract class DrbdException extends DriverException implements CommandFa
 
     DrbdException(String summary, CommandFailedException failure) {
         // Without a module on the host, drbd-utils starts every answer with modinfo's complaint.
-        super("VolumeBackendAPIException", summary + ": "
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, summary + ": "
                 + failure.explain(l -> l.startsWith("modinfo: ERROR"), "DRBD gave no reason"), failure);
         this.failure = failure.failure();
     }
 
     /** A command that exited 0 but whose output is unusable. */
     DrbdException(String summary, CommandFailure unusable, Throwable cause) {
-        super("VolumeBackendAPIException", summary + " (" + unusable.where() + ")", cause);
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, summary + " (" + unusable.where() + ")", cause);
         this.failure = unusable;
     }
 

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.drbd;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ public final class DrbdResourceFileException extends DriverException {
     private final transient Path path;
 
     DrbdResourceFileException(Path path, String reason, Throwable cause) {
-        super("VolumeBackendAPIException", "DRBD resource file " + path + ": " + reason, cause);
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, "DRBD resource file " + path + ": " + reason, cause);
         this.path = path;
     }
 

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.drbd;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 /** A slot the peer chose is used here already (by another resource, or this resource holds another one). */
@@ -7,7 +8,7 @@ public final class DrbdSlotTakenException extends DriverException {
     private static final long serialVersionUID = 1L;
 
     DrbdSlotTakenException(String resourceName, DrbdSlot wanted, String holder, DrbdSlot held) {
-        super("VolumeBackendAPIException", "DRBD port " + wanted.port() + " / minor " + wanted.minor() + " for " + resourceName
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, "DRBD port " + wanted.port() + " / minor " + wanted.minor() + " for " + resourceName
                 + " is not free here: " + holder + " holds port " + held.port() + " / minor " + held.minor());
     }
 }

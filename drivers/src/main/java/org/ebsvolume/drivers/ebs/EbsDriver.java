@@ -1,6 +1,7 @@
 package org.ebsvolume.drivers.ebs;
 
 import org.ebsvolume.drivers.CapabilityReport;
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
@@ -184,7 +185,7 @@ public final class EbsDriver implements VolumeDriver {
             return;
         }
         if (!vg.exists()) {
-            throw new DriverException("VolumeBackendAPIException", "Volume Group " + vg.name() + " does not exist");
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "Volume Group " + vg.name() + " does not exist");
         }
         Provisioning provisioning = settings.lvm().provisioning();
         if (provisioning == Provisioning.THIN) {
@@ -286,7 +287,7 @@ public final class EbsDriver implements VolumeDriver {
     @Override
     public Map<String, Object> createVolumeFromSnapshot(VolumeRef volume, SnapshotRef snapshot) throws DriverException {
         String snapshotLv = LvmNames.snapshot(snapshot.id());
-        LogicalVolume source = vg.find(snapshotLv).orElseThrow(() -> new DriverException("SnapshotNotFound",
+        LogicalVolume source = vg.find(snapshotLv).orElseThrow(() -> new DriverException(CinderError.SNAPSHOT_NOT_FOUND,
                 "Snapshot " + snapshot.id() + " could not be found: no LV " + vg.name() + "/" + snapshotLv));
         long contentBytes = snapshot.volumeSizeGb() > 0 ? snapshot.volumeSizeGb() * GIB_BYTES : source.sizeBytes();
         String name = lvName(volume);
@@ -316,7 +317,7 @@ public final class EbsDriver implements VolumeDriver {
     @Override
     public Map<String, Object> createClonedVolume(VolumeRef volume, VolumeRef sourceVolume) throws DriverException {
         String sourceLv = lvName(sourceVolume);
-        LogicalVolume source = vg.find(sourceLv).orElseThrow(() -> new DriverException("VolumeNotFound",
+        LogicalVolume source = vg.find(sourceLv).orElseThrow(() -> new DriverException(CinderError.VOLUME_NOT_FOUND,
                 "Volume " + sourceVolume.id() + " could not be found: no LV " + vg.name() + "/" + sourceLv));
         String name = lvName(volume);
         if (source.isThin()) {
@@ -352,7 +353,7 @@ public final class EbsDriver implements VolumeDriver {
     public void revertToSnapshot(VolumeRef volume, SnapshotRef snapshot) throws DriverException {
         if (replication != null && replication.isReplicatedHere(volume)) {
             // A merge rewrites the LV under DRBD: the backup would silently keep the newer data.
-            throw new DriverException("VolumeBackendAPIException", "volume " + volume.id()
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "volume " + volume.id()
                     + " is replicated: reverting it to a snapshot is not supported yet");
         }
         vg.revertToSnapshot(lvName(volume), LvmNames.snapshot(snapshot.id()));
@@ -381,7 +382,7 @@ public final class EbsDriver implements VolumeDriver {
             return Optional.empty();
         }
         if (parts[2].equals(vg.name())) {
-            throw new DriverException("VolumeBackendAPIException", "Refusing to migrate volume ID: " + volume.id()
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "Refusing to migrate volume ID: " + volume.id()
                     + ". Please check your configuration because source and destination are the same Volume Group: " + vg.name());
         }
         LvmVolumeGroup destination = vg.sibling(parts[2]);
@@ -394,7 +395,7 @@ public final class EbsDriver implements VolumeDriver {
             destination.ensureThinPool();
         }
         String name = lvName(volume);
-        LogicalVolume source = vg.find(name).orElseThrow(() -> new DriverException("VolumeNotFound",
+        LogicalVolume source = vg.find(name).orElseThrow(() -> new DriverException(CinderError.VOLUME_NOT_FOUND,
                 "Volume " + volume.id() + " could not be found: no LV " + vg.name() + "/" + name));
         LOG.info("Volume {}: migrating {}/{} to {}/{} ({}) on this node", volume.id(), vg.name(), name, parts[2], name,
                 destinationThin ? "thin" : "thick");
@@ -420,7 +421,7 @@ public final class EbsDriver implements VolumeDriver {
     @Override
     public void copyVolumeTo(VolumeRef source, Map<String, Object> destinationConnectionInfo) throws DriverException {
         String name = lvName(source);
-        LogicalVolume lv = vg.find(name).orElseThrow(() -> new DriverException("VolumeNotFound",
+        LogicalVolume lv = vg.find(name).orElseThrow(() -> new DriverException(CinderError.VOLUME_NOT_FOUND,
                 "Volume " + source.id() + " could not be found: no LV " + vg.name() + "/" + name));
         IscsiInitiator.IscsiTarget destination = IscsiInitiator.IscsiTarget.fromConnectionInfo(destinationConnectionInfo);
         java.nio.file.Path device = initiator.connect(destination);
@@ -476,7 +477,7 @@ public final class EbsDriver implements VolumeDriver {
 
     private ImageCopier images() throws DriverException {
         if (images == null) {
-            throw new DriverException("VolumeBackendAPIException", "no Glance API server is configured ([DEFAULT] glance_api_servers)");
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "no Glance API server is configured ([DEFAULT] glance_api_servers)");
         }
         return images;
     }
@@ -500,7 +501,7 @@ public final class EbsDriver implements VolumeDriver {
     @Override
     public void copyVolumeToImage(VolumeRef volume, String imageId, String diskFormat, String token) throws DriverException {
         String name = lvName(volume);
-        LogicalVolume lv = vg.find(name).orElseThrow(() -> new DriverException("VolumeNotFound",
+        LogicalVolume lv = vg.find(name).orElseThrow(() -> new DriverException(CinderError.VOLUME_NOT_FOUND,
                 "Volume " + volume.id() + " could not be found: no LV " + vg.name() + "/" + name));
         if (lv.skipsActivation() && !lv.isActive()) {
             vg.activate(name);
@@ -551,15 +552,15 @@ public final class EbsDriver implements VolumeDriver {
             return Optional.of(Map.of());
         }
         if (replication == null) {
-            throw new DriverException("InvalidVolume", "volume " + volume.id() + ": this backend has no replication_device,"
+            throw new DriverException(CinderError.INVALID_VOLUME, "volume " + volume.id() + ": this backend has no replication_device,"
                     + " so it cannot serve a replicated volume type");
         }
         if (attached) {
-            throw new DriverException("InvalidVolume", "volume " + volume.id() + " is attached; detach it before a retype that "
+            throw new DriverException(CinderError.INVALID_VOLUME, "volume " + volume.id() + " is attached; detach it before a retype that "
                     + (replicatedType ? "turns replication on" : "turns replication off"));
         }
         if (vg.find(lvName(volume)).isEmpty()) {
-            throw new DriverException("VolumeNotFound", "volume " + volume.id() + ": logical volume " + lvName(volume)
+            throw new DriverException(CinderError.VOLUME_NOT_FOUND, "volume " + volume.id() + ": logical volume " + lvName(volume)
                     + " not found in " + vg.name());
         }
         if (replicatedType) {
@@ -585,7 +586,7 @@ public final class EbsDriver implements VolumeDriver {
             return;
         }
         if (lv.get().hasSnapshots()) {
-            throw new DriverException("VolumeIsBusy", "volume " + volume.id() + " has snapshots");
+            throw new DriverException(CinderError.VOLUME_IS_BUSY, "volume " + volume.id() + " has snapshots");
         }
         if (replication != null && volume.replicated()) {
             replication.delete(volume);
@@ -620,11 +621,11 @@ public final class EbsDriver implements VolumeDriver {
     private LogicalVolume managed(Map<String, Object> ref) throws DriverException {
         Object name = ref == null ? null : ref.get("source-name");
         if (!(name instanceof String lv) || lv.isBlank()) {
-            throw new DriverException("ManageExistingInvalidReference",
+            throw new DriverException(CinderError.MANAGE_EXISTING_INVALID_REFERENCE,
                     "Manage existing volume failed due to invalid backend reference " + ref + ": source-name is required");
         }
         LvmNames.requireValidLvName(lv);
-        return vg.find(lv).orElseThrow(() -> new DriverException("ManageExistingInvalidReference",
+        return vg.find(lv).orElseThrow(() -> new DriverException(CinderError.MANAGE_EXISTING_INVALID_REFERENCE,
                 "Manage existing volume failed due to invalid backend reference " + ref
                         + ": Specified logical volume does not exist."));
     }
@@ -638,7 +639,7 @@ public final class EbsDriver implements VolumeDriver {
     public Map<String, Object> manageExisting(VolumeRef volume, Map<String, Object> ref) throws DriverException {
         LogicalVolume lv = managed(ref);
         if (lv.name().equals(vg.thinPoolName())) {
-            throw new DriverException("ManageExistingInvalidReference", "the thin pool " + lv.name() + " cannot be managed");
+            throw new DriverException(CinderError.MANAGE_EXISTING_INVALID_REFERENCE, "the thin pool " + lv.name() + " cannot be managed");
         }
         if (!lv.name().equals(lvName(volume))) {
             vg.rename(lv.name(), lvName(volume));

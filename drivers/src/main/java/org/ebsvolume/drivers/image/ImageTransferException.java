@@ -1,10 +1,11 @@
 package org.ebsvolume.drivers.image;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 /**
  * An image could not be copied to or from a volume. {@link #getMessage()} is the text of the
- * Cinder exception named by {@link #cinderClass()} (what the API user ends up seeing, e.g.
+ * Cinder exception named by {@link #cinderError()} (what the API user ends up seeing, e.g.
  * "Image 1b2c... is unacceptable: fmt=qcow2 backed by:base.img"); {@link #context()} adds what an
  * operator needs to find the cause: the Glance URL, HTTP status and body excerpt, or the qemu-img
  * command and its stderr.
@@ -15,24 +16,11 @@ import org.ebsvolume.drivers.DriverException;
 public final class ImageTransferException extends DriverException {
     private static final long serialVersionUID = 1L;
 
-    /** cinder.exception class names used by this package. */
-    public static final String IMAGE_NOT_FOUND = "ImageNotFound";
-    public static final String IMAGE_NOT_AUTHORIZED = "ImageNotAuthorized";
-    public static final String IMAGE_UNACCEPTABLE = "ImageUnacceptable";
-    public static final String IMAGE_COPY_FAILURE = "ImageCopyFailure";
-    public static final String IMAGE_DOWNLOAD_FAILED = "ImageDownloadFailed";
-    public static final String IMAGE_TOO_BIG = "ImageTooBig";
-    public static final String IMAGE_LIMIT_EXCEEDED = "ImageLimitExceeded";
-    public static final String GLANCE_CONNECTION_FAILED = "GlanceConnectionFailed";
-    public static final String INVALID_IMAGE_REF = "InvalidImageRef";
-    public static final String INVALID_INPUT = "InvalidInput";
-    public static final String BACKEND_API = "VolumeBackendAPIException";
-
     private final String imageId;
     private final String context;
 
-    private ImageTransferException(String cinderClass, String message, String imageId, String context, Throwable cause) {
-        super(cinderClass, message, cause);
+    private ImageTransferException(CinderError cinderError, String message, String imageId, String context, Throwable cause) {
+        super(cinderError, message, cause);
         this.imageId = imageId;
         this.context = context == null ? "" : context;
     }
@@ -60,12 +48,12 @@ public final class ImageTransferException extends DriverException {
     // One factory per Cinder exception, with Cinder's message template (cinder/exception.py).
 
     static ImageTransferException notFound(String imageId, String context) {
-        return new ImageTransferException(IMAGE_NOT_FOUND, "Image " + imageId + " could not be found.", imageId,
+        return new ImageTransferException(CinderError.IMAGE_NOT_FOUND, "Image " + imageId + " could not be found.", imageId,
                 context, null);
     }
 
     static ImageTransferException notAuthorized(String imageId, String context) {
-        return new ImageTransferException(IMAGE_NOT_AUTHORIZED, "Not authorized for image " + imageId + ".", imageId,
+        return new ImageTransferException(CinderError.IMAGE_NOT_AUTHORIZED, "Not authorized for image " + imageId + ".", imageId,
                 context, null);
     }
 
@@ -74,46 +62,46 @@ public final class ImageTransferException extends DriverException {
     }
 
     static ImageTransferException unacceptable(String imageId, String reason, String context) {
-        return new ImageTransferException(IMAGE_UNACCEPTABLE, "Image " + imageId + " is unacceptable: " + reason,
+        return new ImageTransferException(CinderError.IMAGE_UNACCEPTABLE, "Image " + imageId + " is unacceptable: " + reason,
                 imageId, context, null);
     }
 
     static ImageTransferException copyFailure(String imageId, String reason, String context, Throwable cause) {
-        return new ImageTransferException(IMAGE_COPY_FAILURE, "Failed to copy image to volume: " + reason, imageId,
+        return new ImageTransferException(CinderError.IMAGE_COPY_FAILURE, "Failed to copy image to volume: " + reason, imageId,
                 context, cause);
     }
 
     static ImageTransferException downloadFailed(String imageId, String reason, String context, Throwable cause) {
-        return new ImageTransferException(IMAGE_DOWNLOAD_FAILED,
+        return new ImageTransferException(CinderError.IMAGE_DOWNLOAD_FAILED,
                 "Failed to download image " + imageId + ", reason: " + reason, imageId, context, cause);
     }
 
     static ImageTransferException tooBig(String imageId, String reason, Throwable cause) {
-        return new ImageTransferException(IMAGE_TOO_BIG,
+        return new ImageTransferException(CinderError.IMAGE_TOO_BIG,
                 "Image " + imageId + " size exceeded available disk space: " + reason, imageId, "", cause);
     }
 
     static ImageTransferException limitExceeded(String imageId, String context) {
-        return new ImageTransferException(IMAGE_LIMIT_EXCEEDED, "Image quota exceeded", imageId, context, null);
+        return new ImageTransferException(CinderError.IMAGE_LIMIT_EXCEEDED, "Image quota exceeded", imageId, context, null);
     }
 
     static ImageTransferException connectionFailed(String imageId, String reason, Throwable cause) {
-        return new ImageTransferException(GLANCE_CONNECTION_FAILED, "Connection to glance failed: " + reason, imageId,
+        return new ImageTransferException(CinderError.GLANCE_CONNECTION_FAILED, "Connection to glance failed: " + reason, imageId,
                 "", cause);
     }
 
     static ImageTransferException invalidImageRef(String imageRef) {
-        return new ImageTransferException(INVALID_IMAGE_REF, "Invalid image href " + imageRef + ".", imageRef, "",
+        return new ImageTransferException(CinderError.INVALID_IMAGE_REF, "Invalid image href " + imageRef + ".", imageRef, "",
                 null);
     }
 
     static ImageTransferException invalidInput(String imageId, String reason) {
-        return new ImageTransferException(INVALID_INPUT, "Invalid input received: " + reason, imageId, "", null);
+        return new ImageTransferException(CinderError.INVALID_INPUT, "Invalid input received: " + reason, imageId, "", null);
     }
 
     /** A failure with no more specific Cinder class (Cinder lets such errors through as they are). */
     static ImageTransferException backend(String imageId, String reason, String context, Throwable cause) {
-        return new ImageTransferException(BACKEND_API,
+        return new ImageTransferException(CinderError.VOLUME_BACKEND_API_EXCEPTION,
                 "Bad or unexpected response from the storage volume backend API: " + reason, imageId, context, cause);
     }
 }

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.initiator;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
@@ -52,15 +53,15 @@ public final class IscsiInitiator {
         public static IscsiTarget fromConnectionInfo(Map<String, ?> info) throws DriverException {
             Object type = info.get("driver_volume_type");
             if (!"iscsi".equals(type)) {
-                throw new DriverException("VolumeBackendAPIException", "cannot attach a volume of type " + type + " over iSCSI");
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "cannot attach a volume of type " + type + " over iSCSI");
             }
             if (!(info.get("data") instanceof Map<?, ?> data)) {
-                throw new DriverException("VolumeBackendAPIException", "iSCSI connection info has no data");
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "iSCSI connection info has no data");
             }
             String iqn = text(data, "target_iqn");
             String portal = text(data, "target_portal");
             if (iqn == null || !IQN.matcher(iqn).matches() || portal == null || !PORTAL.matcher(portal).matches()) {
-                throw new DriverException("VolumeBackendAPIException", "iSCSI connection info names no valid target: "
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "iSCSI connection info names no valid target: "
                         + iqn + " at " + portal);
             }
             int lun = data.get("target_lun") instanceof Number n ? n.intValue() : 0;
@@ -70,7 +71,7 @@ public final class IscsiInitiator {
                 user = text(data, "auth_username");
                 secret = text(data, "auth_password");
                 if (user == null || secret == null || !CHAP_VALUE.matcher(user).matches() || !CHAP_VALUE.matcher(secret).matches()) {
-                    throw new DriverException("VolumeBackendAPIException", "iSCSI connection info has unusable CHAP credentials");
+                    throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "iSCSI connection info has unusable CHAP credentials");
                 }
             }
             return new IscsiTarget(iqn, portal, lun, user, secret);
@@ -122,10 +123,10 @@ public final class IscsiInitiator {
                 }
             }
         } catch (IOException e) {
-            throw new DriverException("VolumeBackendAPIException", "cannot read this host's iSCSI initiator name from "
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "cannot read this host's iSCSI initiator name from "
                     + initiatorNameFile + " (is open-iscsi installed?): " + e.getMessage(), e);
         }
-        throw new DriverException("VolumeBackendAPIException", initiatorNameFile + " holds no InitiatorName= line");
+        throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, initiatorNameFile + " holds no InitiatorName= line");
     }
 
     /** The connector Cinder's {@code initialize_connection} expects from this host (os-brick's {@code get_connector_properties}). */
@@ -164,7 +165,7 @@ public final class IscsiInitiator {
         long deadline = System.nanoTime() + deviceWait.toNanos();
         while (!Files.exists(device)) {
             if (System.nanoTime() > deadline) {
-                DriverException e = new DriverException("VolumeDeviceNotFound", "Volume device not found at " + device
+                DriverException e = new DriverException(CinderError.VOLUME_DEVICE_NOT_FOUND, "Volume device not found at " + device
                         + " after logging in to " + target);
                 disconnect(target);
                 throw e;
@@ -173,7 +174,7 @@ public final class IscsiInitiator {
                 pause.sleep(DEVICE_POLL);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                throw new DriverException("VolumeBackendAPIException", "interrupted waiting for " + device, ie);
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "interrupted waiting for " + device, ie);
             }
         }
         LOG.info("iSCSI target {} is {}", target, device);
@@ -188,7 +189,7 @@ public final class IscsiInitiator {
         } catch (CommandFailedException e) {
             // 21 = no session found: already logged out.
             if (e.exitCode() != 21) {
-                throw new DriverException("VolumeBackendAPIException", "failed to log out of " + target + ": " + e.getMessage(), e);
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "failed to log out of " + target + ": " + e.getMessage(), e);
             }
         }
         deleteNode(node, null);
@@ -211,7 +212,7 @@ public final class IscsiInitiator {
         try {
             runner.run(argv);
         } catch (CommandFailedException e) {
-            throw new DriverException("VolumeBackendAPIException", "failed to " + what + ": " + e.getMessage(), e);
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "failed to " + what + ": " + e.getMessage(), e);
         }
     }
 

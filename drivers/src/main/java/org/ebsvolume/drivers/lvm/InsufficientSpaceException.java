@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.lvm;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.command.CommandFailedException;
 
 /**
@@ -11,6 +12,6 @@ public final class InsufficientSpaceException extends LvmException {
     private static final long serialVersionUID = 1L;
 
     InsufficientSpaceException(CommandFailedException failure) {
-        super("VolumeBackendAPIException", "Not enough free space in the LVM volume group", failure);
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, "Not enough free space in the LVM volume group", failure);
     }
 }

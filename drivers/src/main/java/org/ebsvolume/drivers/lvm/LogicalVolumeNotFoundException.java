@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.lvm;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.command.CommandFailedException;
 
 /**
@@ -11,6 +12,6 @@ public final class LogicalVolumeNotFoundException extends LvmException {
 
     LogicalVolumeNotFoundException(CommandFailedException failure) {
         // What Cinder's brick LVM raises when the LV to snapshot is missing.
-        super("VolumeDeviceNotFound", "LVM logical volume not found", failure);
+        super(CinderError.VOLUME_DEVICE_NOT_FOUND, "LVM logical volume not found", failure);
     }
 }

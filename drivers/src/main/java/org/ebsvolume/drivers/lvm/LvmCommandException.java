@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.lvm;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandFailure;
 
@@ -8,14 +9,14 @@ public class LvmCommandException extends LvmException {
     private static final long serialVersionUID = 1L;
 
     LvmCommandException(CommandFailedException failure) {
-        super("VolumeBackendAPIException", "LVM command failed", failure);
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, "LVM command failed", failure);
     }
 
     LvmCommandException(String summary, CommandFailedException failure) {
-        super("VolumeBackendAPIException", summary, failure);
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, summary, failure);
     }
 
     LvmCommandException(String summary, CommandFailure unusable) {
-        super("VolumeBackendAPIException", summary, unusable);
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, summary, unusable);
     }
 }

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.lvm;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandFailure;
@@ -18,15 +19,15 @@ public abstract class LvmException extends DriverException implements CommandFai
 
     private final CommandFailure failure;
 
-    LvmException(String cinderClass, String summary, CommandFailedException failure) {
+    LvmException(CinderError cinderError, String summary, CommandFailedException failure) {
         // lvm's WARNING lines are noise here: with activation disabled every command starts with one.
-        super(cinderClass, summary + ": " + failure.explain(l -> l.startsWith("WARNING:"), "lvm gave no reason"), failure);
+        super(cinderError, summary + ": " + failure.explain(l -> l.startsWith("WARNING:"), "lvm gave no reason"), failure);
         this.failure = failure.failure();
     }
 
     /** A command that exited 0 but whose answer is unusable (e.g. a report this code cannot read). */
-    LvmException(String cinderClass, String summary, CommandFailure unusable) {
-        super(cinderClass, summary + " (" + unusable.where() + ")");
+    LvmException(CinderError cinderError, String summary, CommandFailure unusable) {
+        super(cinderError, summary + " (" + unusable.where() + ")");
         this.failure = unusable;
     }
 

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.lvm;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 import java.util.List;
@@ -100,12 +101,12 @@ public final class LvmNames {
 
     private static String requireUuid(String id, String what) throws DriverException {
         if (id == null || !UUID.matcher(id).matches()) {
-            throw new DriverException("InvalidInput", "Invalid input received: " + what + " '" + id + "' is not a UUID");
+            throw new DriverException(CinderError.INVALID_INPUT, "Invalid input received: " + what + " '" + id + "' is not a UUID");
         }
         return id;
     }
 
     private static DriverException invalid(String what, String name, String why) {
-        return new DriverException("InvalidInput", "Invalid input received: invalid " + what + " name '" + name + "': " + why);
+        return new DriverException(CinderError.INVALID_INPUT, "Invalid input received: invalid " + what + " name '" + name + "': " + why);
     }
 }

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.lvm;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
@@ -167,7 +168,7 @@ public final class LvmVolumeGroup {
         LvmNames.requireValidFullName(vg, pool);
         Optional<LogicalVolume> existing = find(pool);
         if (existing.isPresent() && existing.get().kind() != LogicalVolume.Kind.THIN_POOL) {
-            throw new DriverException("VolumeBackendAPIException", "LV " + vg + "/" + pool
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "LV " + vg + "/" + pool
                     + " exists but is not a thin pool (lv_attr " + existing.get().attr() + "); refusing to use it for thin volumes");
         }
         if (existing.isEmpty()) {
@@ -204,7 +205,7 @@ public final class LvmVolumeGroup {
     public void createOfBytes(String lvName, long bytes, boolean thin) throws DriverException {
         LvmNames.requireValidFullName(vg, lvName);
         if (bytes <= 0) {
-            throw new DriverException("InvalidInput", "Invalid input received: size must be a positive number of bytes, got " + bytes);
+            throw new DriverException(CinderError.INVALID_INPUT, "Invalid input received: size must be a positive number of bytes, got " + bytes);
         }
         if (thin) {
             LOG.info("Creating thin LV {}/{} of {} bytes in pool {}", vg, lvName, bytes, thinPoolName());
@@ -259,7 +260,7 @@ public final class LvmVolumeGroup {
             return;
         }
         if (newBytes < lv.sizeBytes()) {
-            throw new DriverException("InvalidInput", "Invalid input received: LV " + vg + "/" + lvName + " is " + lv.sizeBytes()
+            throw new DriverException(CinderError.INVALID_INPUT, "Invalid input received: LV " + vg + "/" + lvName + " is " + lv.sizeBytes()
                     + " bytes; extending it to " + newSizeGb + " GiB would shrink it and destroy data");
         }
         boolean cycleActivation = lv.hasSnapshots();
@@ -302,7 +303,7 @@ public final class LvmVolumeGroup {
             return false;
         }
         if (lv.hasSnapshots() && !lv.isThin()) {
-            throw new DriverException("VolumeIsBusy", "LV " + vg + "/" + lvName + " has snapshots: cannot grow it to "
+            throw new DriverException(CinderError.VOLUME_IS_BUSY, "LV " + vg + "/" + lvName + " has snapshots: cannot grow it to "
                     + minBytes + " bytes while it is active");
         }
         LOG.info("Growing LV {}/{} from {} to {} bytes", vg, lvName, lv.sizeBytes(), minBytes);
@@ -332,12 +333,12 @@ public final class LvmVolumeGroup {
         LogicalVolume lv = require(lvName);
         if (lv.hasSnapshots()) {
             // lvremove -f would take the snapshots with it, without a question.
-            throw new DriverException("VolumeIsBusy", "deleting volume " + lvName + " that has snapshot");
+            throw new DriverException(CinderError.VOLUME_IS_BUSY, "deleting volume " + lvName + " that has snapshot");
         }
         if (lv.kind() == LogicalVolume.Kind.THIN_POOL) {
             List<String> users = listVolumes().stream().filter(v -> v.poolLv().equals(lvName)).map(LogicalVolume::name).toList();
             if (!users.isEmpty()) {
-                throw new DriverException("VolumeIsBusy", "refusing to remove thin pool " + vg + "/" + lvName
+                throw new DriverException(CinderError.VOLUME_IS_BUSY, "refusing to remove thin pool " + vg + "/" + lvName
                         + ": lvremove -f would also remove the thin volumes in it " + users);
             }
         }
@@ -381,7 +382,7 @@ public final class LvmVolumeGroup {
         LvmNames.requireValidFullName(vg, snapshotName);
         LogicalVolume snapshot = require(snapshotName);
         if (!snapshot.origin().equals(volumeName)) {
-            throw new DriverException("InvalidInput", "Invalid input received: " + vg + "/" + snapshotName + " is not a snapshot of "
+            throw new DriverException(CinderError.INVALID_INPUT, "Invalid input received: " + vg + "/" + snapshotName + " is not a snapshot of "
                     + volumeName + (snapshot.origin().isEmpty() ? " (it is no snapshot)" : " (its origin is " + snapshot.origin() + ")"));
         }
         LOG.info("Reverting LV {}/{} to snapshot {}", vg, volumeName, snapshotName);
@@ -389,7 +390,7 @@ public final class LvmVolumeGroup {
         deactivate(volumeName);
         activate(volumeName);
         if (find(snapshotName).isPresent()) {
-            throw new DriverException("VolumeBackendAPIException", "snapshot " + vg + "/" + snapshotName + " has not been merged into "
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "snapshot " + vg + "/" + snapshotName + " has not been merged into "
                     + volumeName + " yet (is the volume open?); lvm merges it on the volume's next activation");
         }
         createSnapshot(snapshotName, volumeName);
@@ -432,7 +433,7 @@ public final class LvmVolumeGroup {
                 return;
             }
             if (look == 5) {
-                throw new DriverException("VolumeNotDeactivated", "Volume " + lvName + " was not deactivated in time.");
+                throw new DriverException(CinderError.VOLUME_NOT_DEACTIVATED, "Volume " + lvName + " was not deactivated in time.");
             }
             pause(1L << (look - 1), "deactivation of " + vg + "/" + lvName);
         }
@@ -565,13 +566,13 @@ public final class LvmVolumeGroup {
             pause.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DriverException("VolumeBackendAPIException", "interrupted while waiting to retry: " + what, e);
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "interrupted while waiting to retry: " + what, e);
         }
     }
 
     private static void requirePositive(int sizeGb) throws DriverException {
         if (sizeGb <= 0) {
-            throw new DriverException("InvalidInput", "Invalid input received: size must be a positive number of GiB, got " + sizeGb);
+            throw new DriverException(CinderError.INVALID_INPUT, "Invalid input received: size must be a positive number of GiB, got " + sizeGb);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.lvm;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.command.CommandFailedException;
 
 /** lvm said {@code Volume group "<vg>" not found}: the backend's VG is absent (disk gone, not yet created, filtered out). */
@@ -9,6 +10,6 @@ public final class VolumeGroupNotFoundException extends LvmException {
     VolumeGroupNotFoundException(CommandFailedException failure) {
         // Cinder's brick LVM raises VolumeGroupNotFound; its driver turns that into
         // VolumeBackendAPIException("Volume Group <vg> does not exist") at setup.
-        super("VolumeGroupNotFound", "LVM volume group not found", failure);
+        super(CinderError.VOLUME_GROUP_NOT_FOUND, "LVM volume group not found", failure);
     }
 }

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.replication;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.drbd.DrbdHealth;
@@ -166,7 +167,7 @@ public final class ReplicaHost {
             throw new ReplicaRefusedException("size " + sizeGb + " GiB is outside 1.." + ReplicaRequest.MAX_SIZE_GB);
         }
         if (vg.find(resource).isEmpty()) {
-            throw new DriverException("VolumeNotFound", "replica " + resource + " has no LV in " + vg.name() + " on " + settings.hostname());
+            throw new DriverException(CinderError.VOLUME_NOT_FOUND, "replica " + resource + " has no LV in " + vg.name() + " on " + settings.hostname());
         }
         if (vg.growTo(resource, DrbdMetadata.backingBytes(sizeGb))) {
             LOG.info("Replica {}: backing LV grown for {} GiB", resource, sizeGb);
@@ -267,7 +268,7 @@ public final class ReplicaHost {
         private static final long serialVersionUID = 1L;
 
         public ReplicaRefusedException(String message) {
-            super("InvalidInput", message);
+            super(CinderError.INVALID_INPUT, message);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.replication;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 /**
@@ -13,7 +14,7 @@ public class ReplicaPeerException extends DriverException {
     private final String call;
 
     public ReplicaPeerException(String peer, String call, String reason, Throwable cause) {
-        super("VolumeBackendAPIException", "replication backend " + peer + ": " + call + " failed: " + reason, cause);
+        super(CinderError.VOLUME_BACKEND_API_EXCEPTION, "replication backend " + peer + ": " + call + " failed: " + reason, cause);
         this.peer = peer;
         this.call = call;
     }

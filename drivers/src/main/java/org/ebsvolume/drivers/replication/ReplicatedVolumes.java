@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.replication;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.drivers.drbd.DrbdAdm;
@@ -218,7 +219,7 @@ public final class ReplicatedVolumes {
         } catch (DriverException | RuntimeException e) {
             undo(volume, res, prepared, e);
             if (e instanceof DriverException de) {
-                throw new DriverException(de.cinderClass(), "Volume " + volume.id() + " could not be replicated to "
+                throw new DriverException(de.cinderError(), "Volume " + volume.id() + " could not be replicated to "
                         + peer.backendId() + " (what was made for it is removed on both nodes): " + de.getMessage(), de);
             }
             throw e;
@@ -249,7 +250,7 @@ public final class ReplicatedVolumes {
                 return state.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new DriverException("VolumeBackendAPIException", "volume " + volume.id() + ": " + res + " did not connect to "
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "volume " + volume.id() + ": " + res + " did not connect to "
                         + peer.backendId() + " within " + settings.connectTimeout().toSeconds() + " s (last state: "
                         + state.map(DrbdResourceState::describe).orElse("down") + ")");
             }
@@ -257,7 +258,7 @@ public final class ReplicatedVolumes {
                 pause.sleep(CONNECT_POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DriverException("VolumeBackendAPIException", "interrupted waiting for " + res + " to connect", e);
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "interrupted waiting for " + res + " to connect", e);
             }
         }
     }
@@ -376,7 +377,7 @@ public final class ReplicatedVolumes {
     public Map<String, Object> unreplicate(VolumeRef volume) throws DriverException {
         String res = resource(volume);
         if (!drbd.files().exists(res)) {
-            throw new DriverException("VolumeBackendAPIException", "volume " + volume.id() + " has no DRBD resource "
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "volume " + volume.id() + " has no DRBD resource "
                     + res + " here: it is not replicated from this node");
         }
         downHereAndRemoveReplica(volume, res);

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.target;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 import java.util.Map;
@@ -26,7 +27,7 @@ public record Connector(String initiator, boolean multipath) {
     public static Connector from(Map<String, Object> connector) throws DriverException {
         Object initiator = connector == null ? null : connector.get("initiator");
         if (!(initiator instanceof String s) || s.isBlank()) {
-            throw new DriverException("InvalidConnectorException", "Connector doesn't have required information: initiator");
+            throw new DriverException(CinderError.INVALID_CONNECTOR_EXCEPTION, "Connector doesn't have required information: initiator");
         }
         return new Connector(s, truthy(connector.get("multipath")));
     }

@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.target;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 import java.util.Collections;
@@ -70,7 +71,7 @@ public interface IscsiTarget {
         } catch (IllegalArgumentException e) {
             // Cinder would fall back to iscsiadm discovery here; a row without a location means the
             // export never happened, and connecting anyway would only fail later on the host.
-            throw new DriverException("InvalidVolume", "Invalid volume: Could not find iSCSI export for volume "
+            throw new DriverException(CinderError.INVALID_VOLUME, "Invalid volume: Could not find iSCSI export for volume "
                     + volume.volumeName() + " (" + e.getMessage() + ")");
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -88,7 +89,7 @@ public interface IscsiTarget {
         if (volume.providerAuth() != null && !volume.providerAuth().isEmpty()) {
             String[] auth = volume.providerAuth().trim().split("\\s+");
             if (auth.length != 3) {
-                throw new DriverException("InvalidVolume", "Invalid volume: provider_auth of volume " + volume.volumeId()
+                throw new DriverException(CinderError.INVALID_VOLUME, "Invalid volume: provider_auth of volume " + volume.volumeId()
                         + " is not \"<method> <user> <password>\" (" + auth.length + " words)");
             }
             data.put("auth_method", auth[0]);

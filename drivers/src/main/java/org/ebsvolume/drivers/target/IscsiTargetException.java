@@ -1,5 +1,6 @@
 package org.ebsvolume.drivers.target;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandFailedException;
 import org.ebsvolume.drivers.command.CommandFailure;
@@ -19,19 +20,19 @@ public final class IscsiTargetException extends DriverException {
     private static final long serialVersionUID = 1L;
 
     enum Kind {
-        CREATE("ISCSITargetCreateFailed", "Failed to create iscsi target for volume %s."),
-        REMOVE("ISCSITargetRemoveFailed", "Failed to remove iscsi target for volume %s."),
-        ATTACH("ISCSITargetAttachFailed", "Failed to attach iSCSI target for volume %s."),
-        DETACH("ISCSITargetDetachFailed", "Failed to detach iSCSI target for volume %s."),
+        CREATE(CinderError.ISCSI_TARGET_CREATE_FAILED, "Failed to create iscsi target for volume %s."),
+        REMOVE(CinderError.ISCSI_TARGET_REMOVE_FAILED, "Failed to remove iscsi target for volume %s."),
+        ATTACH(CinderError.ISCSI_TARGET_ATTACH_FAILED, "Failed to attach iSCSI target for volume %s."),
+        DETACH(CinderError.ISCSI_TARGET_DETACH_FAILED, "Failed to detach iSCSI target for volume %s."),
         /** Only reading the target configuration failed; Cinder has no class of its own for that. */
-        QUERY("VolumeBackendAPIException",
+        QUERY(CinderError.VOLUME_BACKEND_API_EXCEPTION,
                 "Bad or unexpected response from the storage volume backend API: cannot read the iSCSI targets (volume %s).");
 
-        final String cinderClass;
+        final CinderError cinderError;
         final String template;
 
-        Kind(String cinderClass, String template) {
-            this.cinderClass = cinderClass;
+        Kind(CinderError cinderError, String template) {
+            this.cinderError = cinderError;
             this.template = template;
         }
     }
@@ -40,7 +41,7 @@ public final class IscsiTargetException extends DriverException {
     private final CommandFailure failure;
 
     private IscsiTargetException(Kind kind, String volumeId, String reason, CommandFailure failure) {
-        super(kind.cinderClass, String.format(kind.template, volumeId) + " " + reason
+        super(kind.cinderError, String.format(kind.template, volumeId) + " " + reason
                 + (failure == null ? "" : " [" + failure.whereWithStderr() + "]"));
         this.failure = failure;
     }

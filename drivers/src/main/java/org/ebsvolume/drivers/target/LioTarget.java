@@ -2,6 +2,7 @@ package org.ebsvolume.drivers.target;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.command.CommandExecutor;
 import org.ebsvolume.drivers.command.CommandFailedException;
@@ -76,7 +77,7 @@ public final class LioTarget implements IscsiTarget {
         boolean found = java.util.Arrays.stream(path.split(":")).filter(d -> !d.isEmpty())
                 .anyMatch(d -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, HELPER)));
         if (!found) {
-            throw new DriverException("VolumeBackendAPIException", "target_helper = lioadm needs " + HELPER + " (LIO exports);"
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "target_helper = lioadm needs " + HELPER + " (LIO exports);"
                     + " it is not on PATH: install -D -m 0755 bin/" + HELPER + " /usr/bin/" + HELPER);
         }
         return new LioTarget(runner, reportDiscardSupported);

@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.replication;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.worker.db.ReplicationStatus;
 import org.ebsvolume.worker.db.VolumeRow;
@@ -43,7 +44,7 @@ final class IdentityHandover implements ReplicaEndpoint.IdentityHandover {
         } catch (DriverException e) {
             throw e;
         } catch (Exception e) {
-            throw new DriverException("VolumeBackendAPIException", "taking over " + serviceHost + ": " + e.getMessage(), e);
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "taking over " + serviceHost + ": " + e.getMessage(), e);
         }
     }
 
@@ -62,7 +63,7 @@ final class IdentityHandover implements ReplicaEndpoint.IdentityHandover {
             LOG.warn("{} is served by this host again (handed back by {})", own, caller);
             return volumes.size();
         } catch (Exception e) {
-            throw new DriverException("VolumeBackendAPIException", "resuming " + own + ": " + e.getMessage(), e);
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "resuming " + own + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.replication;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdDiskState;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static org.ebsvolume.drivers.CinderError.INVALID_REPLICATION_TARGET;
 
 /**
  * {@code cinder failover-host}: an identity and its volumes moved by the operator, with nothing
@@ -48,10 +51,10 @@ final class PlannedFailover {
         public Outcome failover(String secondaryBackendId) throws DriverException {
             String target = secondaryBackendId == null ? targets().get(0) : secondaryBackendId;
             if ("default".equals(target)) {
-                throw new DriverException(INVALID_TARGET, "this backend is not failed over; there is nothing to fail back");
+                throw new DriverException(INVALID_REPLICATION_TARGET, "this backend is not failed over; there is nothing to fail back");
             }
             if (!backend.peerIds().containsKey(target)) {
-                throw new DriverException(INVALID_TARGET, "'" + target + "' is not a replication target of this backend " + targets());
+                throw new DriverException(INVALID_REPLICATION_TARGET, "'" + target + "' is not a replication target of this backend " + targets());
             }
             String own = backend.ownServiceHost();
             BackendService service = backend.ownService();
@@ -64,7 +67,7 @@ final class PlannedFailover {
                     LOG.warn("Failover of {} to {}: {} volume(s) handed over", own, target, promoted);
                 } catch (DriverException e) {
                     promoteBack(backend, volumes, e);
-                    throw new DriverException(INVALID_TARGET, target + " could not take the volumes over (they stay here): "
+                    throw new DriverException(INVALID_REPLICATION_TARGET, target + " could not take the volumes over (they stay here): "
                             + e.getMessage(), e);
                 }
                 return new Outcome(target, replicationStatus(volumes, ReplicationStatus.FAILED_OVER), () -> {
@@ -74,7 +77,7 @@ final class PlannedFailover {
                     }
                 });
             } catch (SQLException e) {
-                throw new DriverException("VolumeBackendAPIException", "failover of " + own + ": database: " + e.getMessage(), e);
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "failover of " + own + ": database: " + e.getMessage(), e);
             }
         }
     }
@@ -97,7 +100,7 @@ final class PlannedFailover {
         @Override
         public Outcome failover(String secondaryBackendId) throws DriverException {
             if (!"default".equals(secondaryBackendId)) {
-                throw new DriverException(INVALID_TARGET, peerServiceHost + " is failed over to this host already; only"
+                throw new DriverException(INVALID_REPLICATION_TARGET, peerServiceHost + " is failed over to this host already; only"
                         + " --backend_id default (failback) is possible");
             }
             BackendService service = backend.peerService(peerServiceHost);
@@ -107,7 +110,7 @@ final class PlannedFailover {
                 List<VolumeRow> volumes = backend.volumesWithResourceHere(peerServiceHost, ReplicationStatus.FAILED_OVER);
                 for (VolumeRow v : volumes) {
                     if (v.attached()) {
-                        throw new DriverException(INVALID_TARGET, "volume " + v.id() + " is attached; detach it before failing back");
+                        throw new DriverException(INVALID_REPLICATION_TARGET, "volume " + v.id() + " is attached; detach it before failing back");
                     }
                 }
                 requirePeerInSync(backend, volumes, peerServiceHost);
@@ -117,7 +120,7 @@ final class PlannedFailover {
                     LOG.warn("Failback of {}: {} volume(s) handed back", peerServiceHost, promoted);
                 } catch (DriverException e) {
                     promoteBack(backend, volumes, e);
-                    throw new DriverException(INVALID_TARGET, peerServiceHost + " could not take its volumes back (they stay"
+                    throw new DriverException(INVALID_REPLICATION_TARGET, peerServiceHost + " could not take its volumes back (they stay"
                             + " here): " + e.getMessage(), e);
                 }
                 return new Outcome("", replicationStatus(volumes, ReplicationStatus.ENABLED), () -> {
@@ -127,7 +130,7 @@ final class PlannedFailover {
                     }
                 });
             } catch (SQLException e) {
-                throw new DriverException("VolumeBackendAPIException", "failback of " + peerServiceHost + ": database: "
+                throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "failback of " + peerServiceHost + ": database: "
                         + e.getMessage(), e);
             }
         }
@@ -140,7 +143,7 @@ final class PlannedFailover {
             boolean inSync = state.flatMap(DrbdResourceState::onlyPeer).map(p -> p.connection() == DrbdConnectionState.CONNECTED
                     && p.devices().values().stream().allMatch(d -> d.peerDisk() == DrbdDiskState.UP_TO_DATE)).orElse(false);
             if (!inSync) {
-                throw new DriverException(ReplicationControl.INVALID_TARGET, "volume " + v.id() + ": the copy on " + target
+                throw new DriverException(INVALID_REPLICATION_TARGET, "volume " + v.id() + ": the copy on " + target
                         + " is not connected and UpToDate (" + state.map(DrbdResourceState::describe).orElse("down") + ")");
             }
         }

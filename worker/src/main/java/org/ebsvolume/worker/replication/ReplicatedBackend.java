@@ -3,6 +3,7 @@ package org.ebsvolume.worker.replication;
 import org.ebsvolume.config.BackendConfig;
 import org.ebsvolume.config.CinderConfig;
 import org.ebsvolume.config.ReplicationDevice;
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.drbd.DrbdResourceConfig;
@@ -169,7 +170,7 @@ public final class ReplicatedBackend {
     private static void requireFenceHandler() throws DriverException {
         Path handler = Path.of(DrbdResourceConfig.FENCE_HANDLER);
         if (!Files.isExecutable(handler)) {
-            throw new DriverException("VolumeBackendAPIException", "DRBD's fence-peer handler " + handler + " is missing or not"
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "DRBD's fence-peer handler " + handler + " is missing or not"
                     + " executable; install it: install -D -m 0755 bin/ebs-drbd-handler " + handler);
         }
     }

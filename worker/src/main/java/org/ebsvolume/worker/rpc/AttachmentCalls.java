@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
-import org.ebsvolume.messaging.ExposedException;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.worker.db.ResourceTables;
@@ -135,8 +134,7 @@ final class AttachmentCalls {
         try {
             driver.removeExport(rows.ref(row));
         } catch (DriverException e) {
-            throw new ExposedException("cinder.exception", "RemoveExportException", "Failed to remove export for volume "
-                    + id + ": " + e.getMessage(), Map.of("volume", id, "reason", e.getMessage(), "code", 500));
+            throw CinderErrors.removeExportFailed(id, e.getMessage());
         }
         String attachmentId = textArg(a, "attachment_id");
         if (attachmentId != null && Ids.isUuid(attachmentId)) {
@@ -180,8 +178,7 @@ final class AttachmentCalls {
         try {
             driver.removeExport(rows.ref(rows.volume(id)));
         } catch (DriverException e) {
-            throw new ExposedException("cinder.exception", "RemoveExportException", "Failed to remove export for volume "
-                    + id + ": " + e.getMessage(), Map.of("volume", id, "reason", e.getMessage(), "code", 500));
+            throw CinderErrors.removeExportFailed(id, e.getMessage());
         }
         return null;
     }

@@ -2,6 +2,7 @@ package org.ebsvolume.worker.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.messaging.MessageContext;
@@ -67,7 +68,7 @@ final class FailoverCalls {
         try {
             outcome = replication.failover(secondary);
         } catch (DriverException e) {
-            if (ReplicationControl.INVALID_TARGET.equals(e.cinderClass())) {
+            if (e.cinderError() == CinderError.INVALID_REPLICATION_TARGET) {
                 services.applyUpdates(row.id(), cols("replication_status", current));
                 LOG.error("{} Failover to {} refused (InvalidReplicationTarget): {}", ctx.logPrefix(), secondary, e.getMessage());
             } else {

@@ -2,7 +2,6 @@ package org.ebsvolume.worker.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ebsvolume.drivers.VolumeDriver;
-import org.ebsvolume.messaging.ExposedException;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.worker.db.ResourceTables;
 import org.slf4j.Logger;
@@ -56,8 +55,7 @@ final class GroupCalls {
         String id = VersionedObject.from(a, "group", "Group").id();
         for (Map<String, Object> v : tables.groupVolumes(id)) {
             if ("attached".equals(v.get("attach_status"))) {
-                throw new ExposedException("cinder.exception", "VolumeAttached", "Volume " + v.get("id")
-                        + " is still attached, detach volume first.", Map.of("volume_id", v.get("id"), "code", 400));
+                throw CinderErrors.volumeAttached((String) v.get("id"));
             }
         }
         for (Map<String, Object> v : tables.groupVolumes(id)) {

@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.rpc;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 
 import java.util.List;
@@ -13,13 +14,10 @@ import java.util.Objects;
  */
 public interface ReplicationControl {
 
-    /** Cinder's exception class for a target that is not one of {@code replication_targets}, or not ready. */
-    String INVALID_TARGET = "InvalidReplicationTarget";
-
     /**
      * Fails this backend over to {@code secondaryBackendId}, or back ({@code "default"}).
      *
-     * @throws DriverException {@link #INVALID_TARGET} for an unknown or unready target (nothing
+     * @throws DriverException {@link CinderError#INVALID_REPLICATION_TARGET} for an unknown or unready target (nothing
      *                         changed); any other class when the storage failed half-way
      */
     Outcome failover(String secondaryBackendId) throws DriverException;

@@ -2,9 +2,9 @@ package org.ebsvolume.worker.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
-import org.ebsvolume.messaging.ExposedException;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.Notifier;
 import org.ebsvolume.messaging.wire.PythonJson;
@@ -91,7 +91,7 @@ final class VolumeLifecycleCalls {
         Map<String, Object> model = new LinkedHashMap<>();
         if (row.get("snapshot_id") != null) {
             String snapshotId = (String) row.get("snapshot_id");
-            Map<String, Object> snapshot = tables.snapshot(snapshotId).orElseThrow(() -> new DriverException("SnapshotNotFound",
+            Map<String, Object> snapshot = tables.snapshot(snapshotId).orElseThrow(() -> new DriverException(CinderError.SNAPSHOT_NOT_FOUND,
                     "Snapshot " + snapshotId + " could not be found."));
             LOG.info("Volume {}: creating from snapshot {}", id, snapshotId);
             model.putAll(driver.createVolumeFromSnapshot(rows.ref(row), rows.snapshotRef(snapshot)));
@@ -100,7 +100,7 @@ final class VolumeLifecycleCalls {
         }
         if (row.get("source_volid") != null) {
             String sourceId = (String) row.get("source_volid");
-            Map<String, Object> source = tables.volume(sourceId).orElseThrow(() -> new DriverException("VolumeNotFound",
+            Map<String, Object> source = tables.volume(sourceId).orElseThrow(() -> new DriverException(CinderError.VOLUME_NOT_FOUND,
                     "Volume " + sourceId + " could not be found."));
             LOG.info("Volume {}: cloning volume {}", id, sourceId);
             model.putAll(driver.createClonedVolume(rows.ref(row), rows.ref(source)));
@@ -130,7 +130,7 @@ final class VolumeLifecycleCalls {
         String other = sourceOf(row, a);
         if (other != null) {
             // An empty volume in place of the requested content would be silent data loss.
-            throw new DriverException("VolumeBackendAPIException", "creating a volume from " + other
+            throw new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "creating a volume from " + other
                     + " is not supported by backend " + backendName + " yet");
         }
         model.putAll(driver.createVolume(rows.ref(row)));
@@ -165,8 +165,7 @@ final class VolumeLifecycleCalls {
         }
         Map<String, Object> row = found.get();
         if ("attached".equals(row.get("attach_status"))) {
-            throw new ExposedException("cinder.exception", "VolumeAttached", "Volume " + id + " is still attached, detach volume first.",
-                    Map.of("volume_id", id, "code", 400));
+            throw CinderErrors.volumeAttached(id);
         }
         tables.claimWorker("Volume", id, "deleting", serviceRow.get().id());
         try {

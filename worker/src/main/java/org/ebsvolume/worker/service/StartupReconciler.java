@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.service;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.SnapshotRef;
@@ -105,7 +106,7 @@ final class StartupReconciler {
         }
         try {
             VolumeRow volume = tables.volume(s.volumeId()).map(VolumeRow::of)
-                    .orElseThrow(() -> new DriverException("SnapshotNotFound", "its volume " + s.volumeId() + " has no row"));
+                    .orElseThrow(() -> new DriverException(CinderError.SNAPSHOT_NOT_FOUND, "its volume " + s.volumeId() + " has no row"));
             driver.deleteSnapshot(new SnapshotRef(id, ReplicatedTypes.volumeRef(volume, tables), s.volumeSizeGb(), s.providerLocation()));
             tables.destroySnapshot(id);
             LOG.warn("Snapshot {} was left 'deleting' by a previous run: delete finished", id);

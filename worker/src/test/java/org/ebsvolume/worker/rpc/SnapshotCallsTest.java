@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.rpc;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,7 @@ class SnapshotCallsTest {
 
     @Test
     void createSnapshotTheDriverCannotMakeEndsInErrorWithAUserMessage() throws Exception {
-        backend.driver.failOn("createSnapshot", new DriverException("VolumeBackendAPIException", "no space left"));
+        backend.driver.failOn("createSnapshot", new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "no space left"));
         String volume = backend.volume("available", 2);
         String id = backend.snapshot(volume, "creating");
 

@@ -1,6 +1,7 @@
 package org.ebsvolume.worker.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.messaging.ExposedException;
 import org.ebsvolume.messaging.MessageContext;
@@ -55,7 +56,7 @@ class VolumeLifecycleCallsTest {
 
     @Test
     void createVolumeTheDriverCannotMakeEndsInErrorWithAUserMessage() throws Exception {
-        backend.driver.failOn("createVolume", new DriverException("VolumeBackendAPIException", "no space left"));
+        backend.driver.failOn("createVolume", new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "no space left"));
         String id = backend.volume("creating", 2);
         MessageContext ctx = backend.context();
 
@@ -97,7 +98,7 @@ class VolumeLifecycleCallsTest {
 
     @Test
     void deleteVolumeTheDriverCannotDeleteEndsInErrorDeletingAndKeepsItsQuota() {
-        backend.driver.failOn("deleteVolume", new DriverException("VolumeBackendAPIException", "volume is busy"));
+        backend.driver.failOn("deleteVolume", new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "volume is busy"));
         String id = backend.volume("deleting", 3);
         backend.quotaInUse("volumes", 1);
 
@@ -129,7 +130,7 @@ class VolumeLifecycleCallsTest {
 
     @Test
     void extendVolumeTheDriverCannotGrowEndsInErrorExtendingWithAUserMessageAndItsOldSize() throws Exception {
-        backend.driver.failOn("extendVolume", new DriverException("VolumeBackendAPIException", "no space left"));
+        backend.driver.failOn("extendVolume", new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "no space left"));
         String id = backend.volume("extending", 1);
         ObjectNode args = volumeArgs(id);
         args.put("new_size", 3);

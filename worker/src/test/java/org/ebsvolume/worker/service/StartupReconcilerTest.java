@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.service;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeRef;
 import org.ebsvolume.worker.db.CinderDatabase;
@@ -132,7 +133,7 @@ class StartupReconcilerTest {
 
     @Test
     void aVolumeTheDriverCannotDeleteEndsErrorDeleting() throws Exception {
-        driver.failOn("deleteVolume", new DriverException("VolumeBackendAPIException", "lvremove failed"));
+        driver.failOn("deleteVolume", new DriverException(CinderError.VOLUME_BACKEND_API_EXCEPTION, "lvremove failed"));
         String id = volume("deleting", "disabled", null);
 
         reconcile();

@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.testing;
 
+import org.ebsvolume.drivers.CinderError;
 import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.SnapshotRef;
 import org.ebsvolume.drivers.VolumeDriver;
@@ -139,7 +140,7 @@ public final class FakeVolumeDriver implements VolumeDriver {
         call("manageExistingSize");
         Integer size = volumes.get(String.valueOf(ref.get("source-name")));
         if (size == null) {
-            throw new DriverException("ManageExistingInvalidReference", "no volume " + ref.get("source-name"));
+            throw new DriverException(CinderError.MANAGE_EXISTING_INVALID_REFERENCE, "no volume " + ref.get("source-name"));
         }
         return size;
     }
