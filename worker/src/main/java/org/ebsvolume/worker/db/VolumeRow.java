@@ -21,10 +21,12 @@ import java.util.Map;
  * @param volumeTypeId      {@code volume_type_id}, or null
  * @param projectId         {@code project_id}
  * @param useQuota          {@code use_quota}: false for a migration's target, which Cinder does not count
+ * @param replicationExtendedStatus {@code replication_extended_status}, or null: where this project
+ *                          keeps the witness's mark that the backup's copy is outdated
  */
 public record VolumeRow(String id, String nameId, int sizeGb, String host, VolumeStatus status, String attachStatus,
                         ReplicationStatus replicationStatus, String providerLocation, String providerAuth,
-                        String volumeTypeId, String projectId, boolean useQuota) {
+                        String volumeTypeId, String projectId, boolean useQuota, String replicationExtendedStatus) {
 
     /** A row as {@link CinderDatabase#query} returns it. */
     public static VolumeRow of(Map<String, Object> row) {
@@ -39,7 +41,8 @@ public record VolumeRow(String id, String nameId, int sizeGb, String host, Volum
                 ReplicationStatus.ofColumn((String) row.get("replication_status")),
                 (String) row.get("provider_location"), (String) row.get("provider_auth"),
                 (String) row.get("volume_type_id"), (String) row.get("project_id"),
-                q == null || !(q instanceof Number n && n.intValue() == 0) && !Boolean.FALSE.equals(q));
+                q == null || !(q instanceof Number n && n.intValue() == 0) && !Boolean.FALSE.equals(q),
+                (String) row.get("replication_extended_status"));
     }
 
     /** Cinder's {@code volume.name}, {@code volume-<name id>}: its LV's name, and its DRBD resource's. */
@@ -54,6 +57,11 @@ public record VolumeRow(String id, String nameId, int sizeGb, String host, Volum
      */
     public VolumeRef ref(boolean underDrbd) {
         return new VolumeRef(id, nameId, sizeGb, host, providerLocation, providerAuth, volumeTypeId, underDrbd);
+    }
+
+    /** Whether {@code serviceHost} ({@code host@backend}) serves it: its host is that, or one of its pools. */
+    public boolean servedBy(String serviceHost) {
+        return host != null && (host.equals(serviceHost) || host.startsWith(serviceHost + "#"));
     }
 
     public boolean attached() {

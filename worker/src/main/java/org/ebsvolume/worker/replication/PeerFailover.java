@@ -14,9 +14,11 @@ import org.ebsvolume.jobs.failover.FailoverEvidence;
 import org.ebsvolume.jobs.failover.PeerWatch;
 import org.ebsvolume.jobs.failover.ReplicaView;
 import org.ebsvolume.worker.db.CinderDatabase;
+import org.ebsvolume.worker.db.ReplicationStatus;
 import org.ebsvolume.worker.db.ResourceTables;
 import org.ebsvolume.worker.db.ServiceRow;
 import org.ebsvolume.worker.db.ServiceTable;
+import org.ebsvolume.worker.db.VolumeRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +100,7 @@ public final class PeerFailover {
      */
     public FailoverEvidence evidence(Instant localNow) {
         boolean witness;
-        List<Map<String, Object>> volumes = List.of();
+        List<VolumeRow> volumes = List.of();
         try {
             Integer count = services.find(settings.peerServiceHost()).map(ServiceRow::reportCount).orElse(null);
             if (!java.util.Objects.equals(count, lastReportCount) || lastReportSeen == null) {
@@ -117,8 +119,8 @@ public final class PeerFailover {
         Instant now = localNow;
         List<ReplicaView> replicas = new ArrayList<>();
         Map<String, DrbdResourceState> kernel = null;   // read once per round, when a replica is here
-        for (Map<String, Object> v : volumes) {
-            String res = resource(v);
+        for (VolumeRow v : volumes) {
+            String res = v.name();
             if (!drbd.files().exists(res)) {
                 continue;   // replicated elsewhere, or not yet prepared here
             }
@@ -133,9 +135,9 @@ public final class PeerFailover {
             Optional<DrbdResourceState> state = Optional.ofNullable(kernel.get(res));
             boolean connected = state.flatMap(DrbdResourceState::onlyPeer).map(PeerFailover::connected).orElse(false);
             boolean upToDate = state.flatMap(DrbdResourceState::device).map(d -> d.disk() == DrbdDiskState.UP_TO_DATE).orElse(false);
-            String extended = (String) v.get("replication_extended_status");
+            String extended = v.replicationExtendedStatus();
             boolean outdated = extended != null && extended.startsWith("outdated");
-            replicas.add(new ReplicaView((String) v.get("id"), connected, upToDate, outdated));
+            replicas.add(new ReplicaView(v.id(), connected, upToDate, outdated));
         }
         return new FailoverEvidence(now, witness, heartbeat, settings.serviceDownTime(), false, replicas);
     }
@@ -253,8 +255,7 @@ public final class PeerFailover {
                     + " outdated, or it is no longer replicated); not promoted", settings.peerServiceHost(), id);
             return false;
         }
-        Map<String, Object> row = db.query("SELECT id, _name_id FROM volumes WHERE id = ?", id).get(0);
-        String res = resource(row);
+        String res = VolumeRow.of(db.query("SELECT id, _name_id FROM volumes WHERE id = ?", id).get(0)).name();
         try {
             makePrimary(drbd, res);
         } catch (DriverException e) {
@@ -307,8 +308,9 @@ public final class PeerFailover {
         db.update("UPDATE snapshots SET status = 'error', updated_at = ? WHERE volume_id = ? AND deleted = 0", db.now(), id);
     }
 
-    private List<Map<String, Object>> replicatedVolumesOfPeer() throws SQLException {
-        return tables.volumesOfBackendByReplication(settings.peerServiceHost(), List.of("enabled", "failing-over"));
+    /** The peer's volumes a take-over may promote: replicating, or claimed by a take-over that did not finish. */
+    private List<VolumeRow> replicatedVolumesOfPeer() throws SQLException {
+        return tables.volumeRowsByReplication(settings.peerServiceHost(), List.of(ReplicationStatus.ENABLED, ReplicationStatus.FAILING_OVER));
     }
 
     private List<Map<String, Object>> unreplicatedVolumesOfPeer() throws SQLException {
@@ -331,12 +333,12 @@ public final class PeerFailover {
         }
         LOG.warn("{} was failed over to this host before it restarted: promoting its volumes here again and serving it",
                 settings.peerServiceHost());
-        for (Map<String, Object> v : tables.volumesOfBackendByReplication(settings.peerServiceHost(), List.of("failed-over"))) {
-            String res = resource(v);
+        for (VolumeRow v : tables.volumeRowsByReplication(settings.peerServiceHost(), List.of(ReplicationStatus.FAILED_OVER))) {
+            String res = v.name();
             try {
                 makePrimary(drbd, res);
             } catch (DriverException e) {
-                LOG.error("{}: volume {} ({}) could not be made Primary here again: {}", settings.peerServiceHost(), v.get("id"), res,
+                LOG.error("{}: volume {} ({}) could not be made Primary here again: {}", settings.peerServiceHost(), v.id(), res,
                         e.getMessage());
             }
         }

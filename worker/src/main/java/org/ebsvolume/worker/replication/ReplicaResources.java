@@ -13,7 +13,9 @@ import org.ebsvolume.drivers.lvm.LogicalVolume;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.jobs.failover.PrimaryLease;
 import org.ebsvolume.worker.db.CinderDatabase;
+import org.ebsvolume.worker.db.ReplicationStatus;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.VolumeRow;
 import org.ebsvolume.worker.db.ServiceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,7 +155,7 @@ public final class ReplicaResources {
     public void check(Instant now) throws DriverException {
         boolean witness;
         boolean servedElsewhere = false;
-        Map<String, Map<String, Object>> own = Map.of();
+        Map<String, VolumeRow> own = Map.of();
         try {
             servedElsewhere = identityServedElsewhere();
             own = ownVolumeRows();
@@ -202,7 +204,7 @@ public final class ReplicaResources {
      * than the lease ({@link PrimaryLease}: half of service_down_time, while the backup waits for
      * the whole), I/O is suspended here: never two primaries.
      */
-    private void guardPrimary(String res, DrbdResourceState state, Map<String, Object> row, boolean witness, Instant now)
+    private void guardPrimary(String res, DrbdResourceState state, VolumeRow row, boolean witness, Instant now)
             throws DriverException, SQLException {
         if (row == null && witness) {
             // A copy this host serves for a taken-over peer: the witness is back, so is the lease.
@@ -214,7 +216,7 @@ public final class ReplicaResources {
         }
         Optional<DrbdPeer> peer = state.onlyPeer();
         boolean connected = peer.map(p -> p.connection() == DrbdConnectionState.CONNECTED).orElse(false);
-        String marker = row == null ? null : (String) row.get("replication_extended_status");
+        String marker = row == null ? null : row.replicationExtendedStatus();
         boolean marked = marker != null && marker.startsWith(OUTDATED);
         if (connected) {
             if (suspended.remove(res)) {
@@ -224,7 +226,7 @@ public final class ReplicaResources {
             boolean peerUpToDate = peer.get().devices().values().stream().allMatch(d -> d.peerDisk() == DrbdDiskState.UP_TO_DATE);
             if (witness && marked && peerUpToDate) {
                 db.update("UPDATE volumes SET replication_extended_status = NULL WHERE id = ? AND replication_extended_status LIKE ?",
-                        row.get("id"), OUTDATED + "%");
+                        row.id(), OUTDATED + "%");
                 LOG.info("DRBD resource {}: the backup's copy is UpToDate again; the outdated mark is cleared", res);
             }
             return;
@@ -240,7 +242,7 @@ public final class ReplicaResources {
             return;
         }
         if (!marked) {
-            marked = markPeerOutdated(row.get("id"), now);
+            marked = markPeerOutdated(row.id(), now);
             if (marked) {
                 LOG.warn("DRBD resource {}: the backup is not connected ({}); its copy is marked outdated in Cinder's database"
                         + " and will not be promoted; writing alone until it re-syncs", res, state.describe());
@@ -264,7 +266,7 @@ public final class ReplicaResources {
      * volume first ({@code replication_status} no longer {@code enabled}); the take-over's claim
      * in turn loses against the mark (PeerFailover), so exactly one side may write.
      */
-    private boolean markPeerOutdated(Object volumeId, Instant now) throws SQLException {
+    private boolean markPeerOutdated(String volumeId, Instant now) throws SQLException {
         return db.update("UPDATE volumes SET replication_extended_status = ? WHERE id = ? AND deleted = 0 "
                 + "AND replication_status = 'enabled'", OUTDATED + " since " + now, volumeId) == 1;
     }
@@ -312,21 +314,20 @@ public final class ReplicaResources {
                 LOG.error("DRBD fence-peer for {}: no such resource of this host; refused", res);
                 return Optional.of(DrbdFenceAnswer.REFUSED);
             }
-            Optional<Map<String, Object>> row = tables.volumeByStorageName(res.substring("volume-".length()));
+            Optional<VolumeRow> row = tables.volumeByStorageName(res.substring("volume-".length())).map(VolumeRow::of);
             if (row.isEmpty()) {
                 answer = DrbdFenceAnswer.PEER_DOWN;
                 evidence = "no volume in Cinder's database uses it (deleted); nothing will promote its other copy";
             } else {
-                Map<String, Object> v = row.get();
-                String host = String.valueOf(v.get("host"));
-                boolean own = host.equals(ownServiceHost) || host.startsWith(ownServiceHost + "#");
-                String status = String.valueOf(v.get("replication_status"));
-                String marker = (String) v.get("replication_extended_status");
-                boolean claimed = status.equals("failing-over") || status.equals("failed-over");
-                evidence = "volume " + v.get("id") + " of " + host + ", replication_status " + status
+                VolumeRow v = row.get();
+                boolean own = v.servedBy(ownServiceHost);
+                ReplicationStatus status = v.replicationStatus();
+                String marker = v.replicationExtendedStatus();
+                boolean claimed = status == ReplicationStatus.FAILING_OVER || status == ReplicationStatus.FAILED_OVER;
+                evidence = "volume " + v.id() + " of " + v.host() + ", replication_status " + status
                         + (marker == null ? "" : ", " + marker);
-                if (own && status.equals("enabled")) {
-                    boolean marked = (marker != null && marker.startsWith(OUTDATED)) || markPeerOutdated(v.get("id"), now);
+                if (own && status == ReplicationStatus.ENABLED) {
+                    boolean marked = (marker != null && marker.startsWith(OUTDATED)) || markPeerOutdated(v.id(), now);
                     if (marked) {
                         answer = DrbdFenceAnswer.PEER_OUTDATED;
                         evidence += "; the backup's copy is marked outdated in the witness: writing alone";
@@ -378,10 +379,11 @@ public final class ReplicaResources {
     }
 
     /** This host's own replicated volumes that have a resource file here, by resource name. */
-    private Map<String, Map<String, Object>> ownVolumeRows() throws SQLException {
-        Map<String, Map<String, Object>> rows = new java.util.LinkedHashMap<>();
-        for (Map<String, Object> v : tables.volumesOfBackendByReplication(ownServiceHost, List.of("enabled", "failing-over", "failed-over"))) {
-            String res = PeerFailover.resource(v);
+    private Map<String, VolumeRow> ownVolumeRows() throws SQLException {
+        Map<String, VolumeRow> rows = new java.util.LinkedHashMap<>();
+        for (VolumeRow v : tables.volumeRowsByReplication(ownServiceHost,
+                List.of(ReplicationStatus.ENABLED, ReplicationStatus.FAILING_OVER, ReplicationStatus.FAILED_OVER))) {
+            String res = v.name();
             if (drbd.files().exists(res)) {
                 rows.put(res, v);
             }

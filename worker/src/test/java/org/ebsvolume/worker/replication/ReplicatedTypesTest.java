@@ -59,6 +59,6 @@ class ReplicatedTypesTest {
     }
 
     private static VolumeRow volume(ReplicationStatus status, String typeId) {
-        return new VolumeRow("v1", "v1", 1, "h@b#b", VolumeStatus.AVAILABLE, "detached", status, null, null, typeId, "p", true);
+        return new VolumeRow("v1", "v1", 1, "h@b#b", VolumeStatus.AVAILABLE, "detached", status, null, null, typeId, "p", true, null);
     }
 }
