@@ -2,8 +2,9 @@ package org.ebsvolume.worker.db;
 
 /**
  * The {@code status} column of volumes: Cinder's {@code fields.VolumeStatus}, and the strings its
- * volume manager writes outside that enum (a migration's target while it is made and before the
- * move completes, a failed manage or unmanage being deleted).
+ * volume manager and API write outside that enum (a migration's target while it is made and before
+ * the move completes, a revert, an unmanage and its failure, a failed manage being deleted, and
+ * {@code deleted} beside {@code deleted = 1}).
  */
 public enum VolumeStatus implements ColumnEnum {
     CREATING("creating"),
@@ -31,7 +32,10 @@ public enum VolumeStatus implements ColumnEnum {
     MIGRATION_TARGET_CREATING("migration_target_creating"),
     MIGRATION_TARGET("migration_target"),
     ERROR_MANAGING_DELETING("error_managing_deleting"),
-    ERROR_UNMANAGING("error_unmanaging");
+    ERROR_UNMANAGING("error_unmanaging"),
+    UNMANAGING("unmanaging"),
+    REVERTING("reverting"),
+    DELETED("deleted");
 
     private final String column;
 
