@@ -130,6 +130,8 @@ public final class CinderDatabase implements AutoCloseable {
                 ps.setTimestamp(i + 1, Timestamp.valueOf(t));
             } else if (p instanceof Boolean b) {
                 ps.setInt(i + 1, b ? 1 : 0);
+            } else if (p instanceof ColumnEnum e) {
+                ps.setString(i + 1, e.column());   // a status enum, stored as Cinder spells it
             } else {
                 ps.setObject(i + 1, p);
             }

@@ -66,7 +66,7 @@ public final class ResourceTables {
     }
 
     /** Conditional status change (Cinder's conditional_update): true if the row was in {@code from}. */
-    public boolean moveVolumeStatus(String id, String from, String to) throws SQLException {
+    public boolean moveVolumeStatus(String id, VolumeStatus from, VolumeStatus to) throws SQLException {
         return db.update("UPDATE volumes SET status = ?, updated_at = ? WHERE id = ? AND deleted = 0 AND status = ?",
                 to, db.now(), id, from) == 1;
     }

@@ -7,6 +7,7 @@ import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.VolumeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,7 @@ final class AttachmentCalls {
     Object attachVolume(MessageContext ctx, ObjectNode a) throws Exception {
         String id = uuidArg(a, "volume_id");
         LOG.error("{} Volume {}: legacy attach failed: backend {} has no storage driver", ctx.logPrefix(), id, backendName);
-        tables.moveVolumeStatus(id, "attaching", "available");
+        tables.moveVolumeStatus(id, VolumeStatus.ATTACHING, VolumeStatus.AVAILABLE);
         throw CinderErrors.backendApi("backend " + backendName + " cannot attach volumes");
     }
 
@@ -141,7 +142,7 @@ final class AttachmentCalls {
             tables.detachAttachment(attachmentId);
         }
         int remaining = tables.attachmentCount(id);
-        tables.updateVolume(id, remaining > 0 ? cols("status", "in-use", "attach_status", "attached")
+        tables.updateVolume(id, remaining > 0 ? cols("status", VolumeStatus.IN_USE, "attach_status", "attached")
                 : cols("status", "available", "attach_status", "detached"));
         return null;
     }

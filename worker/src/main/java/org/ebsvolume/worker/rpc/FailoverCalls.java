@@ -7,6 +7,8 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.SnapshotStatus;
+import org.ebsvolume.worker.db.VolumeStatus;
 import org.ebsvolume.worker.db.ServiceIdentity;
 import org.ebsvolume.worker.db.ServiceRow;
 import org.ebsvolume.worker.db.ServiceTable;
@@ -83,11 +85,11 @@ final class FailoverCalls {
             for (Map<String, Object> v : tables.volumesOfBackend(identity.host(), List.of("available", "in-use", "error", "maintenance"))) {
                 String rs = (String) v.get("replication_status");
                 if (!outcome.volumeUpdates().containsKey((String) v.get("id")) && (rs == null || "disabled".equals(rs) || "not-capable".equals(rs))) {
-                    tables.updateVolume((String) v.get("id"), cols("previous_status", v.get("status"), "status", "error",
+                    tables.updateVolume((String) v.get("id"), cols("previous_status", v.get("status"), "status", VolumeStatus.ERROR,
                             "replication_status", "not-capable"));
                     for (Map<String, Object> s : snapshots) {
                         if (v.get("id").equals(s.get("volume_id"))) {
-                            tables.updateSnapshot((String) s.get("id"), cols("status", "error"));
+                            tables.updateSnapshot((String) s.get("id"), cols("status", SnapshotStatus.ERROR));
                         }
                     }
                 }

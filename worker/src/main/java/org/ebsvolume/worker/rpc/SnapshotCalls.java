@@ -5,6 +5,7 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.SnapshotStatus;
 import org.ebsvolume.worker.db.ServiceRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ final class SnapshotCalls {
             tables.updateSnapshot(id, update);
         } catch (DriverException e) {
             LOG.error("{} Snapshot {}: create failed: {}", ctx.logPrefix(), id, e.getMessage());
-            tables.updateSnapshot(id, cols("status", "error"));
+            tables.updateSnapshot(id, cols("status", SnapshotStatus.ERROR));
             tables.userMessage(project(ctx), ctx.requestId(), "VOLUME_SNAPSHOT", id, "009", "013");
         } finally {
             tables.releaseWorker("Snapshot", id);
@@ -71,7 +72,7 @@ final class SnapshotCalls {
             }
         } catch (DriverException e) {
             LOG.error("{} Snapshot {}: delete failed: {}", ctx.logPrefix(), id, e.getMessage());
-            tables.updateSnapshot(id, cols("status", "error_deleting"));
+            tables.updateSnapshot(id, cols("status", SnapshotStatus.ERROR_DELETING));
             tables.userMessage(project(ctx), ctx.requestId(), "VOLUME_SNAPSHOT", id, "010", "001");
             throw CinderErrors.driverError(e.getMessage());
         }
@@ -88,7 +89,7 @@ final class SnapshotCalls {
         String id = VersionedObject.from(a, "snapshot", "Snapshot").id();
         LOG.error("{} Snapshot {}: manage_existing_snapshot failed: backend {} has no storage driver", ctx.logPrefix(),
                 id, backendName);
-        tables.updateSnapshot(id, cols("status", "error"));
+        tables.updateSnapshot(id, cols("status", SnapshotStatus.ERROR));
         return id;
     }
 

@@ -9,6 +9,8 @@ import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.Notifier;
 import org.ebsvolume.messaging.wire.PythonJson;
 import org.ebsvolume.worker.db.ResourceTables;
+import org.ebsvolume.worker.db.SnapshotStatus;
+import org.ebsvolume.worker.db.VolumeStatus;
 import org.ebsvolume.worker.db.ServiceRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +76,7 @@ final class VolumeLifecycleCalls {
             return id;
         } catch (DriverException e) {
             LOG.error("{} Volume {}: create failed: {}", ctx.logPrefix(), id, e.getMessage());
-            tables.updateVolume(id, cols("status", "error"));
+            tables.updateVolume(id, cols("status", VolumeStatus.ERROR));
             tables.userMessage(project(ctx), ctx.requestId(), "VOLUME", id, "008", "012");
             return id;
         } finally {
@@ -110,7 +112,7 @@ final class VolumeLifecycleCalls {
         JsonNode imageId = a.at("/request_spec/versioned_object.data/image_id");
         if (imageId.isTextual()) {
             model.putAll(driver.createVolume(rows.ref(row)));
-            tables.updateVolume(id, cols("status", "downloading"));
+            tables.updateVolume(id, cols("status", VolumeStatus.DOWNLOADING));
             Map<String, String> glance;
             try {
                 glance = driver.copyImageToVolume(rows.ref(row), imageId.asText(), ctx.text("auth_token"));
@@ -198,7 +200,7 @@ final class VolumeLifecycleCalls {
         List<String> reservations = stringList(a, "reservations");
         Map<String, Object> row = rows.volume(id);
         if (newSize <= 0) {
-            tables.updateVolume(id, cols("status", "error_extending"));
+            tables.updateVolume(id, cols("status", VolumeStatus.ERROR_EXTENDING));
             tables.rollbackReservations(reservations);
             throw CinderErrors.invalidInput("new_size must be a positive integer");
         }
@@ -207,7 +209,7 @@ final class VolumeLifecycleCalls {
             driver.extendVolume(rows.ref(row), newSize);
         } catch (DriverException e) {
             LOG.error("{} Volume {}: extend to {} GiB failed: {}", ctx.logPrefix(), id, newSize, e.getMessage());
-            tables.updateVolume(id, cols("status", "error_extending"));
+            tables.updateVolume(id, cols("status", VolumeStatus.ERROR_EXTENDING));
             tables.userMessage(project(ctx), ctx.requestId(), "VOLUME", id, "007", "010");
             tables.rollbackReservations(reservations);
             return null;
@@ -235,29 +237,29 @@ final class VolumeLifecycleCalls {
         try {
             tables.insertRevertBackupSnapshot(backupId, row);
             driver.createSnapshot(rows.snapshotRef(tables.snapshot(backupId).orElseThrow()));
-            tables.updateSnapshot(backupId, cols("status", "available", "progress", "100%"));
+            tables.updateSnapshot(backupId, cols("status", SnapshotStatus.AVAILABLE, "progress", "100%"));
             backupTaken = true;
             driver.revertToSnapshot(rows.ref(row), rows.snapshotRef(snapshot));
         } catch (DriverException e) {
             LOG.error("{} Volume {}: revert to snapshot {} failed: {}", ctx.logPrefix(), volumeId, snapshotId, e.getMessage());
             if (!backupTaken) {
-                tables.updateSnapshot(backupId, cols("status", "error"));
+                tables.updateSnapshot(backupId, cols("status", SnapshotStatus.ERROR));
             }
-            tables.moveVolumeStatus(volumeId, "reverting", "error");
+            tables.moveVolumeStatus(volumeId, VolumeStatus.REVERTING, VolumeStatus.ERROR);
             tables.snapshot(snapshotId).filter(s -> "restoring".equals(s.get("status")))
-                    .ifPresent(s -> uncheck(() -> tables.updateSnapshot(snapshotId, cols("status", "available"))));
+                    .ifPresent(s -> uncheck(() -> tables.updateSnapshot(snapshotId, cols("status", SnapshotStatus.AVAILABLE))));
             return null; // Cinder writes no user message for a failed revert
         }
-        tables.moveVolumeStatus(volumeId, "reverting", "available");
+        tables.moveVolumeStatus(volumeId, VolumeStatus.REVERTING, VolumeStatus.AVAILABLE);
         tables.snapshot(snapshotId).filter(s -> "restoring".equals(s.get("status")))
-                .ifPresent(s -> uncheck(() -> tables.updateSnapshot(snapshotId, cols("status", "available"))));
+                .ifPresent(s -> uncheck(() -> tables.updateSnapshot(snapshotId, cols("status", SnapshotStatus.AVAILABLE))));
         try {
             driver.deleteSnapshot(rows.snapshotRef(tables.snapshot(backupId).orElseThrow()));
             tables.destroySnapshot(backupId);
         } catch (DriverException e) {
             LOG.warn("{} Volume {}: reverted, but its backup snapshot {} could not be deleted: {}", ctx.logPrefix(), volumeId,
                     backupId, e.getMessage());
-            tables.updateSnapshot(backupId, cols("status", "error_deleting"));
+            tables.updateSnapshot(backupId, cols("status", SnapshotStatus.ERROR_DELETING));
         }
         LOG.info("{} Volume {} reverted to snapshot {} successfully.", ctx.logPrefix(), volumeId, snapshotId);
         notifications.send(ctx, "volume.revert.end", rows.volume(volumeId));
@@ -268,7 +270,7 @@ final class VolumeLifecycleCalls {
         String id = VersionedObject.from(a, "volume", "Volume").id();
         Map<String, Object> row = rows.volume(id);
         LOG.error("{} Volume {}: reimage failed: backend {} cannot write images", ctx.logPrefix(), id, backendName);
-        tables.updateVolume(id, cols("previous_status", row.get("status"), "status", "error"));
+        tables.updateVolume(id, cols("previous_status", row.get("status"), "status", VolumeStatus.ERROR));
         tables.userMessage(project(ctx), ctx.requestId(), "VOLUME", id, "016", "001");
         return null;
     }
@@ -293,7 +295,7 @@ final class VolumeLifecycleCalls {
             notifications.send(ctx, "volume.manage_existing.end", rows.volume(id));
         } catch (DriverException e) {
             LOG.error("{} Volume {}: manage_existing {} failed: {}", ctx.logPrefix(), id, reference, e.getMessage());
-            tables.updateVolume(id, cols("status", "error_managing"));
+            tables.updateVolume(id, cols("status", VolumeStatus.ERROR_MANAGING));
         }
         return id;
     }
