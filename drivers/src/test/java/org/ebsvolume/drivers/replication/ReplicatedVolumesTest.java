@@ -112,6 +112,13 @@ class ReplicatedVolumesTest {
         return ports.allocate("volume-0a0b0c0d-0000-4000-8000-000000000001", Set.of(), Set.of());
     }
 
+    /** A failed replication's promise: no resource file here, its slot free again, no replica on the backup. */
+    private void assertNothingLeftOnEitherHost() throws Exception {
+        assertThat(resourceFile()).doesNotExist();
+        assertThat(nextFreeSlot()).isEqualTo(FIRST_SLOT);
+        assertThat(backup.replicas).isEmpty();
+    }
+
     // ---- creating ----
 
     @Test
@@ -187,7 +194,7 @@ class ReplicatedVolumesTest {
 
         assertThatThrownBy(() -> volumes().replicate(VOLUME, Content.BLANK)).isInstanceOf(DriverException.class);
 
-        assertThat(backup.replicas).isEmpty();
+        assertNothingLeftOnEitherHost();
     }
 
     @Test
@@ -199,9 +206,7 @@ class ReplicatedVolumesTest {
         assertThatThrownBy(() -> volumes().replicate(VOLUME, Content.COPIED)).isInstanceOf(DriverException.class)
                 .hasMessageContaining("is configured");
 
-        assertThat(resourceFile()).doesNotExist();
-        assertThat(backup.replicas).isEmpty();
-        assertThat(nextFreeSlot()).isEqualTo(FIRST_SLOT);
+        assertNothingLeftOnEitherHost();
         // Nothing to take down: it never came up.
         assertThat(drbd.commandLines()).doesNotContain("drbdadm down " + RES);
     }
@@ -217,8 +222,7 @@ class ReplicatedVolumesTest {
                 .hasMessageContaining("did not connect to " + BACKEND).hasMessageContaining("Connecting");
 
         assertThat(drbd.commandLines()).endsWith("drbdadm down " + RES);
-        assertThat(resourceFile()).doesNotExist();
-        assertThat(backup.replicas).isEmpty();
+        assertNothingLeftOnEitherHost();
         assertThat(pauses).isEmpty();
     }
 
@@ -233,8 +237,7 @@ class ReplicatedVolumesTest {
         assertThatThrownBy(() -> volumes().replicate(VOLUME, Content.COPIED)).isInstanceOf(DriverException.class);
 
         assertThat(drbd.commandLines()).endsWith("drbdadm down " + RES);
-        assertThat(resourceFile()).doesNotExist();
-        assertThat(backup.replicas).isEmpty();
+        assertNothingLeftOnEitherHost();
     }
 
     @Test
@@ -353,8 +356,7 @@ class ReplicatedVolumesTest {
 
         @Override
         public void resize(String volumeId, String resource, int sizeGb) throws ReplicaPeerException {
-            asked("replica_resize", resource);
-            replied("replica_resize", null);
+            nothingToDo("replica_resize", resource);
         }
 
         @Override
@@ -366,14 +368,18 @@ class ReplicatedVolumesTest {
 
         @Override
         public void snapshot(String volumeId, String resource, String snapshotId) throws ReplicaPeerException {
-            asked("replica_snapshot", resource);
-            replied("replica_snapshot", null);
+            nothingToDo("replica_snapshot", resource);
         }
 
         @Override
         public void removeSnapshot(String volumeId, String snapshotId) throws ReplicaPeerException {
-            asked("replica_snapshot_remove", snapshotId);
-            replied("replica_snapshot_remove", null);
+            nothingToDo("replica_snapshot_remove", snapshotId);
+        }
+
+        /** A call whose effect on the backup no test looks at. */
+        private void nothingToDo(String call, String subject) throws ReplicaPeerException {
+            asked(call, subject);
+            replied(call, null);
         }
 
         /** Records the call; a refused one fails here, before the backup does anything. */
