@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import org.ebsvolume.messaging.impl.BrokerConnection;
 import org.ebsvolume.messaging.impl.ConfirmedPublisher;
+import org.ebsvolume.messaging.impl.Pause;
 import org.ebsvolume.messaging.impl.Topology;
 import org.ebsvolume.messaging.impl.UnroutableMessageException;
 import org.ebsvolume.messaging.transport.TransportConfig;
@@ -46,9 +47,12 @@ public final class Transport implements AutoCloseable {
     private final ReplySender replies;
     private final List<RpcServer> servers = new CopyOnWriteArrayList<>();
     private volatile ReplyWaiter replyWaiter;
+    /** Spends the waits between publish attempts and between connection attempts. */
+    private final Pause pause;
 
-    private Transport(TransportConfig config, BrokerConnection sendConnection, List<ConfirmedPublisher> publishers) {
+    private Transport(TransportConfig config, BrokerConnection sendConnection, List<ConfirmedPublisher> publishers, Pause pause) {
         this.config = config;
+        this.pause = pause;
         this.topology = new Topology(config.rabbit(), config.controlExchange());
         this.sendConnection = sendConnection;
         this.publishers = publishers;
@@ -67,19 +71,24 @@ public final class Transport implements AutoCloseable {
 
     /** Connects, giving up after {@code maxAttempts} (0 = never). */
     public static Transport open(TransportConfig config, int maxAttempts) throws IOException, InterruptedException {
+        return open(config, maxAttempts, Pause.SLEEP);
+    }
+
+    /** As {@link #open(TransportConfig, int)}, with {@code pause} spending the waits between retries (tests record them). */
+    static Transport open(TransportConfig config, int maxAttempts, Pause pause) throws IOException, InterruptedException {
         if (!config.rabbit().kombuCompression().isEmpty()) {
             // oslo marks it experimental and nothing in a Cinder deployment sets it; a peer that
             // silently sent uncompressed bodies would be worse than refusing to start.
             throw new MessagingException("[oslo_messaging_rabbit] kombu_compression = '" + config.rabbit().kombuCompression()
                     + "' is not supported by ebs-volume; remove it");
         }
-        BrokerConnection send = BrokerConnection.open(config, "send", maxAttempts);
+        BrokerConnection send = BrokerConnection.open(config, "send", maxAttempts, null, pause);
         try {
             List<ConfirmedPublisher> pubs = new java.util.ArrayList<>();
             for (int i = 0; i < PUBLISHERS; i++) {
                 pubs.add(new ConfirmedPublisher(send));
             }
-            return new Transport(config, send, List.copyOf(pubs));
+            return new Transport(config, send, List.copyOf(pubs), pause);
         } catch (IOException | RuntimeException e) {
             send.close();
             throw e;
@@ -198,7 +207,7 @@ public final class Transport implements AutoCloseable {
                         + "' within " + budget + ": " + last.getMessage(), last);
             }
             LOG.debug("Publish to {}/{} failed ({}); retrying", exchange, routingKey, last.getMessage());
-            Thread.sleep(Math.min(250, Math.max(1, remainingMs(deadline))));
+            pause.sleep(Duration.ofMillis(Math.min(250, Math.max(1, remainingMs(deadline)))));
         }
     }
 

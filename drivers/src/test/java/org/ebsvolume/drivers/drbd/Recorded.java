@@ -21,10 +21,10 @@ import java.util.List;
  * </pre>
  * Plain output fixtures (no {@code ####} header) are read with {@link #text}.
  */
-record Recorded(String command, int rc, String stdout, String stderr) {
+public record Recorded(String command, int rc, String stdout, String stderr) {
 
     /** A capture recorded in the project's lab on DRBD 8.4.11 ({@code lab-drbd84/}). */
-    static Recorded lab84(String name) {
+    public static Recorded lab84(String name) {
         return parse(text("lab-drbd84/" + name + ".txt"));
     }
 

@@ -12,24 +12,24 @@ import java.util.List;
  * answers the n-th call with the n-th recorded capture (stdout, stderr, exit code as DRBD
  * printed them); a call nobody recorded an answer for fails with exit 99.
  */
-final class ReplayedDrbd {
+public final class ReplayedDrbd {
 
     private final Path dir;
     private final FakeCommands commands = new FakeCommands(DrbdAdm.REQUIRED_BINARIES,
             call -> FakeCommands.Answer.failed(99, "no recorded answer for this call: " + String.join(" ", call.argv()) + "\n"));
 
     /** @param dir where {@link #adm()} writes its resource files ({@code dir/drbd.d}) */
-    ReplayedDrbd(Path dir) {
+    public ReplayedDrbd(Path dir) {
         this.dir = dir;
     }
 
     /** A DrbdAdm on this replay, writing resource files under {@code dir/drbd.d}. */
-    DrbdAdm adm() {
+    public DrbdAdm adm() {
         return new DrbdAdm(commands, new DrbdResourceFiles(dir.resolve("drbd.d")), Duration.ofSeconds(20));
     }
 
     /** The next call gets this recorded answer. */
-    ReplayedDrbd then(Recorded recorded) {
+    public ReplayedDrbd then(Recorded recorded) {
         commands.then(new FakeCommands.Answer(recorded.rc(), recorded.stdout(), recorded.stderr()));
         return this;
     }
@@ -41,5 +41,10 @@ final class ReplayedDrbd {
 
     int calls() {
         return commands.calls().size();
+    }
+
+    /** Every call, in order, as its command line. */
+    public List<String> commandLines() {
+        return commands.calls().stream().map(c -> String.join(" ", c.argv())).toList();
     }
 }

@@ -13,16 +13,16 @@ import java.util.List;
  * call, or for every call), else exit 0 with no output. The waits between retries are recorded,
  * not slept.
  */
-final class FakeLvm {
+public final class FakeLvm {
 
-    static final String VG = "cinder-volumes";
+    public static final String VG = "cinder-volumes";
 
     private final FakeCommands commands =
             new FakeCommands(LvmVolumeGroup.REQUIRED_BINARIES, call -> FakeCommands.Answer.ok(""));
     private final List<Duration> pauses = new ArrayList<>();
 
     /** The VG {@value #VG} on this fake, with no retry waits. */
-    LvmVolumeGroup group() throws Exception {
+    public LvmVolumeGroup group() throws Exception {
         return group(List.of());
     }
 
@@ -35,7 +35,7 @@ final class FakeLvm {
     }
 
     /** Every call of {@code binary} prints {@code stdout} and exits 0. */
-    FakeLvm answer(String binary, String stdout) {
+    public FakeLvm answer(String binary, String stdout) {
         commands.answer(binary, FakeCommands.Answer.ok(stdout));
         return this;
     }
@@ -64,7 +64,7 @@ final class FakeLvm {
     }
 
     /** The calls of one binary, in order. */
-    List<List<String>> calls(String binary) {
+    public List<List<String>> calls(String binary) {
         return calls().stream().filter(c -> c.get(0).equals(binary)).toList();
     }
 
@@ -76,13 +76,13 @@ final class FakeLvm {
     // ---- lvm's outputs, in the shapes lvm2 2.03.16 prints them ----
 
     /** {@code lvs --reportformat json --units b --nosuffix -o vg_name,lv_name,lv_size,lv_attr,origin,pool_lv,data_percent}. */
-    static String lvs(String... rows) {
+    public static String lvs(String... rows) {
         return "  {\n      \"report\": [\n          {\n              \"lv\": [\n"
                 + String.join(",\n", rows) + (rows.length > 0 ? "\n" : "")
                 + "              ]\n          }\n      ]\n  }\n";
     }
 
-    static String lv(String name, long sizeBytes, String attr) {
+    public static String lv(String name, long sizeBytes, String attr) {
         return lv(name, sizeBytes, attr, "", "");
     }
 

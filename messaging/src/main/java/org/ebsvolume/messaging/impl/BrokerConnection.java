@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,6 +59,13 @@ public final class BrokerConnection implements AutoCloseable {
     public static BrokerConnection open(TransportConfig config, String purpose, int maxAttempts,
                                         java.util.concurrent.ExecutorService consumerDispatch)
             throws IOException, InterruptedException {
+        return open(config, purpose, maxAttempts, consumerDispatch, Pause.SLEEP);
+    }
+
+    /** As above, with {@code pause} spending the backoff between attempts (tests record it). */
+    public static BrokerConnection open(TransportConfig config, String purpose, int maxAttempts,
+                                        java.util.concurrent.ExecutorService consumerDispatch, Pause pause)
+            throws IOException, InterruptedException {
         ConnectionFactory factory = factory(config);
         List<TransportHost> hosts = config.url().effectiveHosts();
         List<Address> addresses = hosts.stream().map(h -> new Address(h.hostname(), h.port())).toList();
@@ -80,7 +88,7 @@ public final class BrokerConnection implements AutoCloseable {
                 long delay = backoff.getDelay(attempt);
                 LOG.error("AMQP server {} is unreachable ({}): {}. Trying again in {} ms.",
                         config.url(), purpose, describe(e), delay);
-                Thread.sleep(delay);
+                pause.sleep(Duration.ofMillis(delay));
             }
         }
     }

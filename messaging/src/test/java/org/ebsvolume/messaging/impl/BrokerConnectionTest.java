@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,10 +39,13 @@ class BrokerConnectionTest {
         int deadPort = unusedPort();
         TransportConfig config = TransportConfig.of("rabbit://guest:Pa55word@127.0.0.1:" + deadPort
                 + "/?rabbit_retry_interval=1&rabbit_retry_backoff=0&kombu_reconnect_delay=0");
-        assertThatThrownBy(() -> BrokerConnection.open(config, "test", 2))
+        List<Duration> waits = new ArrayList<>();
+        assertThatThrownBy(() -> BrokerConnection.open(config, "test", 2, null, waits::add))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("after 2 attempt(s)")
                 .hasMessageNotContaining("Pa55word");
+        // One wait between the two attempts, rabbit_retry_interval long; none after the last.
+        assertThat(waits).containsExactly(Duration.ofSeconds(1));
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.drbd.DrbdConnectionState;
 import org.ebsvolume.drivers.drbd.DrbdDiskState;
 import org.ebsvolume.drivers.drbd.DrbdResourceState;
+import org.ebsvolume.drivers.time.Pause;
 import org.ebsvolume.jobs.PeriodicTask;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.RpcClient;
@@ -45,6 +46,8 @@ public final class AutomaticFailback implements PeriodicTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutomaticFailback.class);
     private static final Duration FAILBACK_WAIT = Duration.ofMinutes(5);
+    /** How often the peer's services row is read while its failback runs. */
+    private static final Duration FAILBACK_POLL = Duration.ofSeconds(1);
 
     /** Asks the old primary's worker something harmless (replica_state); throws when it does not answer. */
     @FunctionalInterface
@@ -60,10 +63,12 @@ public final class AutomaticFailback implements PeriodicTask {
     private final DrbdAdm drbd;
     private final Probe probe;
     private final Transport transport;
+    private final Pause pause;
     private volatile String lastWait = "";
 
+    /** @param pause how the polls of the peer's services row wait while its failback runs ({@link Pause#SLEEP}) */
     public AutomaticFailback(String peerServiceHost, String ownBackendId, CinderDatabase db, DrbdAdm drbd, Probe probe,
-                             Transport transport) {
+                             Transport transport, Pause pause) {
         this.peerServiceHost = Objects.requireNonNull(peerServiceHost, "peerServiceHost");
         this.ownBackendId = Objects.requireNonNull(ownBackendId, "ownBackendId");
         this.db = Objects.requireNonNull(db, "db");
@@ -72,6 +77,7 @@ public final class AutomaticFailback implements PeriodicTask {
         this.drbd = Objects.requireNonNull(drbd, "drbd");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.transport = Objects.requireNonNull(transport, "transport");
+        this.pause = Objects.requireNonNull(pause, "pause");
     }
 
     @Override
@@ -107,7 +113,7 @@ public final class AutomaticFailback implements PeriodicTask {
                         peerServiceHost, status);
                 return;
             }
-            Thread.sleep(1000);
+            pause.sleep(FAILBACK_POLL);
         }
         // cinder-api's thaw_host: frozen True -> False in the row first (a conditional update, as
         // the API's _replication_db_change), then the call; the worker only re-enables the service.

@@ -13,6 +13,7 @@ import org.ebsvolume.drivers.ebs.EbsDriver;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
 import org.ebsvolume.drivers.replication.ReplicaHost;
 import org.ebsvolume.drivers.replication.ReplicatedVolumes;
+import org.ebsvolume.drivers.time.Pause;
 import org.ebsvolume.messaging.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,7 @@ public final class BackendReplication {
         DrbdPortAllocator ports = new DrbdPortAllocator(files, settings.startingPort());
         String hostname = nodeName(conf);
         ReplicaClient client = new ReplicaClient(target.backendId(), auth, transport.client(ReplicaEndpoint.target(target.backendId())),
-                CALL_TIMEOUT);
+                CALL_TIMEOUT, Pause.SLEEP);
         ReplicatedVolumes volumes = new ReplicatedVolumes(new ReplicatedVolumes.Settings(hostname, settings.backendIp(),
                 DrbdProtocol.fromLetter(settings.mode().drbdProtocol()), settings.resyncRateKib(),
                 target.ip().orElseThrow(), CONNECT_TIMEOUT), vg, drbd, ports, client);

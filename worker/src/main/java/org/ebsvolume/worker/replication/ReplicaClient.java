@@ -8,6 +8,7 @@ import org.ebsvolume.drivers.replication.ReplicaPeer;
 import org.ebsvolume.drivers.replication.ReplicaPeerException;
 import org.ebsvolume.drivers.replication.ReplicaRequest;
 import org.ebsvolume.drivers.replication.ReplicaSide;
+import org.ebsvolume.drivers.time.Pause;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.MessagingException;
 import org.ebsvolume.messaging.MessagingTimeoutException;
@@ -35,14 +36,19 @@ public final class ReplicaClient implements ReplicaPeer {
     private final ReplicaAuth auth;
     private final RpcClient client;
     private final Duration timeout;
+    private final Pause pause;
 
-    /** @param client an RPC client of any target: it is narrowed to the peer's replica server */
-    public ReplicaClient(String peerBackendId, ReplicaAuth auth, RpcClient client, Duration timeout) {
+    /**
+     * @param client an RPC client of any target: it is narrowed to the peer's replica server
+     * @param pause  how the polls for the backup's consumer wait ({@link Pause#SLEEP}; tests record them)
+     */
+    public ReplicaClient(String peerBackendId, ReplicaAuth auth, RpcClient client, Duration timeout, Pause pause) {
         this.peer = Objects.requireNonNull(peerBackendId, "peerBackendId");
         this.auth = Objects.requireNonNull(auth, "auth");
         this.client = client.prepare(t -> ReplicaEndpoint.target(peerBackendId).withVersion(ReplicaEndpoint.VERSION))
                 .withTimeout(timeout);
         this.timeout = timeout;
+        this.pause = Objects.requireNonNull(pause, "pause");
     }
 
     @Override
@@ -142,7 +148,7 @@ public final class ReplicaClient implements ReplicaPeer {
      * whole timeout.
      */
     static final Duration CONSUMER_WAIT = Duration.ofSeconds(30);
-    private static final long CONSUMER_POLL_MS = 500;
+    private static final Duration CONSUMER_POLL = Duration.ofMillis(500);
 
     /**
      * A backup whose worker is not running has no consumer on its replica queue: the call could
@@ -168,7 +174,7 @@ public final class ReplicaClient implements ReplicaPeer {
                         + client.target().routingKey() + " on the broker for " + wait.toSeconds() + " s", null);
             }
             try {
-                Thread.sleep(CONSUMER_POLL_MS);
+                pause.sleep(CONSUMER_POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ReplicaPeerException(peer, method, "interrupted waiting for the backup's worker", e);

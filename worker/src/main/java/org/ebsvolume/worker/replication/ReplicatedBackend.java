@@ -8,6 +8,7 @@ import org.ebsvolume.drivers.DriverException;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.drbd.DrbdResourceConfig;
 import org.ebsvolume.drivers.lvm.LvmVolumeGroup;
+import org.ebsvolume.drivers.time.Pause;
 import org.ebsvolume.jobs.ServiceJobs;
 import org.ebsvolume.jobs.failover.PeerWatch;
 import org.ebsvolume.jobs.failover.PrimaryLease;
@@ -237,7 +238,7 @@ public final class ReplicatedBackend {
         LOG.warn("Serving {} from this host (failed over)", peerServiceHost);
         if (backend.replication().autoFailback() && !jobs.isScheduled(autoFailbackJob(peerServiceHost))) {
             AutomaticFailback failback = new AutomaticFailback(peerServiceHost, replication.backendId(), db, replication.drbd(),
-                    () -> replication.peer().state(PROBE_VOLUME, "volume-" + PROBE_VOLUME), transport);
+                    () -> replication.peer().state(PROBE_VOLUME, "volume-" + PROBE_VOLUME), transport, Pause.SLEEP);
             Duration every = Duration.ofSeconds(Math.max(5, conf.reportInterval()));
             jobs.every(autoFailbackJob(peerServiceHost), every, every, failback);
             LOG.info("{}: replication_auto_failback is on: it is handed back (failback, thaw) once its host is back, in sync"

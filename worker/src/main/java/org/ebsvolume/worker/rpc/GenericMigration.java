@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ebsvolume.drivers.VolumeDriver;
 import org.ebsvolume.drivers.VolumeRef;
+import org.ebsvolume.drivers.time.Pause;
 import org.ebsvolume.messaging.MessageContext;
 import org.ebsvolume.messaging.RpcClient;
 import org.ebsvolume.messaging.Target;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -44,15 +46,18 @@ final class GenericMigration {
     private final ServiceTable services;
     private final Function<Target, RpcClient> clients;
     private final Duration createTimeout;
+    private final Pause pause;
 
+    /** @param pause how the polls for the destination's new volume wait (tests record them) */
     GenericMigration(ServiceIdentity identity, VolumeDriver driver, ResourceTables tables, ServiceTable services,
-                     Function<Target, RpcClient> clients, Duration createTimeout) {
+                     Function<Target, RpcClient> clients, Duration createTimeout, Pause pause) {
         this.identity = identity;
         this.driver = driver;
         this.tables = tables;
         this.services = services;
         this.clients = clients;
         this.createTimeout = createTimeout;
+        this.pause = Objects.requireNonNull(pause, "pause");
     }
 
     /** A typed failure: the caller sets migration_status=error and answers VolumeMigrationFailed. */
@@ -121,7 +126,7 @@ final class GenericMigration {
             if (System.nanoTime() > deadline) {
                 throw new MigrationFailedException("timeout creating new_volume on destination", null);
             }
-            Thread.sleep(Math.min(tries * tries, 5) * 1000L);
+            pause.sleep(Duration.ofSeconds(Math.min(tries * tries, 5)));
         }
     }
 

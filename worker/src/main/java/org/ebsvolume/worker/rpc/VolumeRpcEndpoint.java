@@ -1,5 +1,6 @@
 package org.ebsvolume.worker.rpc;
 
+import org.ebsvolume.drivers.time.Pause;
 import org.ebsvolume.messaging.Endpoint;
 
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class VolumeRpcEndpoint {
         this.snapshots = new SnapshotCalls(b.backendName(), b.serviceRow(), b.driver(), b.tables());
         this.attachments = new AttachmentCalls(b.backendName(), b.driver(), b.tables());
         GenericMigration generic = new GenericMigration(b.identity(), b.driver(), b.tables(), b.services(), b.rpcClients(),
-                Duration.ofSeconds(300));
+                Duration.ofSeconds(300), Pause.SLEEP);
         this.migrations = new MigrationCalls(b.backendName(), b.identity(), b.driver(), b.tables(), b.services(), generic,
                 b.notifier(), b.publishCapabilities());
         this.failover = new FailoverCalls(b.backendName(), b.identity(), b.serviceRow(), b.driver(), b.tables(), b.services(),

@@ -3,6 +3,7 @@ package org.ebsvolume.worker.replication;
 import org.ebsvolume.drivers.command.CommandRunner;
 import org.ebsvolume.drivers.drbd.DrbdAdm;
 import org.ebsvolume.drivers.drbd.DrbdResourceFiles;
+import org.ebsvolume.drivers.time.Pause;
 import org.ebsvolume.messaging.Endpoint;
 import org.ebsvolume.messaging.RpcServer;
 import org.ebsvolume.messaging.Target;
@@ -103,7 +104,8 @@ class AutomaticFailbackTest {
     }
 
     private AutomaticFailback failback() {
-        return new AutomaticFailback(PEER, OWN_BACKEND_ID, db, drbd, () -> { }, transport);
+        // Really waits: the old primary's worker answers the failover cast on its own thread.
+        return new AutomaticFailback(PEER, OWN_BACKEND_ID, db, drbd, () -> { }, transport, Pause.SLEEP);
     }
 
     private Map<String, Object> peerRow() {
