@@ -11,9 +11,11 @@ import org.ebsvolume.messaging.RpcClient;
 import org.ebsvolume.messaging.Target;
 import org.ebsvolume.messaging.Transport;
 import org.ebsvolume.worker.db.CinderDatabase;
+import org.ebsvolume.worker.db.ReplicationStatus;
 import org.ebsvolume.worker.db.ResourceTables;
 import org.ebsvolume.worker.db.ServiceRow;
 import org.ebsvolume.worker.db.ServiceTable;
+import org.ebsvolume.worker.db.VolumeRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,22 +136,22 @@ public final class AutomaticFailback implements PeriodicTask {
             return Optional.of("its services row is not failed over to " + ownBackendId
                     + row.map(r -> " (" + r.replicationStatus() + ", active " + r.activeBackendId() + ")").orElse(""));
         }
-        List<Map<String, Object>> volumes = new ArrayList<>();
-        for (Map<String, Object> v : tables.volumesOfBackendByReplication(peerServiceHost, List.of("failed-over"))) {
-            if (drbd.files().exists(PeerFailover.resource(v))) {
+        List<VolumeRow> volumes = new ArrayList<>();
+        for (VolumeRow v : tables.volumeRowsByReplication(peerServiceHost, List.of(ReplicationStatus.FAILED_OVER))) {
+            if (drbd.files().exists(v.name())) {
                 volumes.add(v);
             }
         }
-        for (Map<String, Object> v : volumes) {
-            if ("attached".equals(v.get("attach_status")) || "in-use".equals(v.get("status"))) {
-                return Optional.of("volume " + v.get("id") + " is attached (detach it, or fail back by hand)");
+        for (VolumeRow v : volumes) {
+            if (v.attached()) {
+                return Optional.of("volume " + v.id() + " is attached (detach it, or fail back by hand)");
             }
-            Optional<DrbdResourceState> state = drbd.currentState(PeerFailover.resource(v));
+            Optional<DrbdResourceState> state = drbd.currentState(v.name());
             boolean inSync = state.isPresent() && state.get().device().map(d -> d.disk() == DrbdDiskState.UP_TO_DATE).orElse(false)
                     && state.get().onlyPeer().map(p -> p.connection() == DrbdConnectionState.CONNECTED
                     && p.devices().values().stream().allMatch(d -> d.peerDisk() == DrbdDiskState.UP_TO_DATE)).orElse(false);
             if (!inSync) {
-                return Optional.of("volume " + v.get("id") + " is not in sync with the old primary ("
+                return Optional.of("volume " + v.id() + " is not in sync with the old primary ("
                         + state.map(DrbdResourceState::describe).orElse("down") + ")");
             }
         }

@@ -358,12 +358,6 @@ public final class PeerFailover {
         }
     }
 
-    /** The DRBD resource (and LV) of a volume row: {@code volume-<_name_id or id>}. */
-    public static String resource(Map<String, Object> volumeRow) {
-        Object nameId = volumeRow.get("_name_id");
-        return "volume-" + (nameId != null ? nameId : volumeRow.get("id"));
-    }
-
     public Settings settings() {
         return settings;
     }
