@@ -52,8 +52,8 @@ import static org.ebsvolume.worker.testing.LabVolumes.field;
  * get-targets, save, add-initiator, 10-18 s each there) takes longer than oslo.messaging's
  * default {@code rpc_response_timeout} of 60 s, so this control plane's cinder-api waits
  * {@value #API_RPC_RESPONSE_TIMEOUT} s for the volume service's answer, as an operator of slow
- * storage hosts sets it; with 60 s its attachment_create ends in HTTP 500 (MessagingTimeout)
- * while the export is still being made.
+ * storage hosts sets it (and the CLI waits a minute longer); with 60 s its attachment_create ends
+ * in HTTP 500 (MessagingTimeout) while the export is still being made.
  */
 @Tag("soak")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -99,12 +99,13 @@ class SwitchFromPythonCinderVolumeLabTest {
             lab.clean();
         }
         // A control plane of its own too, so that the soak tier can run beside CI's lab stage.
-        Path apiConf = slowStorageApiConf();
         CompletableFuture<ControlPlane> plane = CompletableFuture.supplyAsync(() -> ControlPlane.start(Map.of(
                 "EBS_CINDER_DIR", "/tmp/ebs-cinder-python", "EBS_CINDER_API_PORT", "8746", "EBS_CINDER_DB_NAME", "cinder_python",
                 "EBS_CINDER_TRANSPORT_URL", "rabbit://guest:guest@127.0.0.1:5672/cinder_python",
                 "EBS_CINDER_SERVICE_DOWN_TIME", "30", "EBS_CINDER_REPORT_INTERVAL", "5",
-                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2", "EBS_CINDER_EXTRA_CONF", apiConf.toString()), "--reset-db"));
+                "EBS_CINDER_SCHEDULER_INIT_WAIT", "2",
+                "EBS_CINDER_EXTRA_CONF", ControlPlane.labExtraConf(API_RPC_RESPONSE_TIMEOUT).toString(),
+                ControlPlane.CLI_TIMEOUT_SETTING, Integer.toString(API_RPC_RESPONSE_TIMEOUT + 60)), "--reset-db"));
         lab.up(NODEA, NODEB);
         cp = plane.join();
         db = cp.db();
@@ -134,18 +135,6 @@ class SwitchFromPythonCinderVolumeLabTest {
         var since = db.utcNow();
         lab.execOk(NODEA, "bash", "-c", "systemctl unmask cinder-volume; systemctl reset-failed cinder-volume; systemctl restart cinder-volume");
         awaitBothBackendsUp("Debian's cinder-volume", PYTHON_START, since);
-    }
-
-    /** The control plane's extra configuration: {@value #API_RPC_RESPONSE_TIMEOUT} s for a volume service's answer (see the class comment). */
-    private Path slowStorageApiConf() {
-        try {
-            Path conf = lab.root().resolve("target/python-switch-cinder-api.conf");
-            Files.createDirectories(conf.getParent());
-            Files.writeString(conf, "[DEFAULT]\nrpc_response_timeout = " + API_RPC_RESPONSE_TIMEOUT + "\n");
-            return conf;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The operator's cinder.conf: Cinder's LVM driver, lioadm, the host's broker and database; the same file for both services. */

@@ -57,6 +57,8 @@ public final class ControlPlane {
      * when nobody consumes, so this must exceed 60 s for such failures to show as the API's error.
      */
     public static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
+    /** A setting of this harness (not of the script): the CLI timeout in seconds, {@link #CLI_TIMEOUT} when unset. */
+    public static final String CLI_TIMEOUT_SETTING = "EBS_TEST_CLI_TIMEOUT";
 
     /** Debian's CLIs, by absolute path: a pyenv or venv {@code cinder} on PATH lacks the noauth plugin. */
     public static final String CINDER_CLI = "/usr/bin/cinder";
@@ -89,9 +91,18 @@ public final class ControlPlane {
      * the CLI's own timeout ({@link #CLI_TIMEOUT}).
      */
     public static Path labExtraConf() {
+        return labExtraConf(110);
+    }
+
+    /**
+     * As {@link #labExtraConf()} with cinder-api waiting {@code rpcResponseTimeoutSeconds} for a
+     * volume service's answer; start such a control plane with {@link #CLI_TIMEOUT_SETTING} above it.
+     */
+    public static Path labExtraConf(int rpcResponseTimeoutSeconds) {
         try {
-            Path f = Files.createDirectories(Path.of("target")).resolve("lab-control-plane-extra.conf");
-            Files.writeString(f, "[DEFAULT]\nrpc_response_timeout = 110\n");
+            Path f = Files.createDirectories(Path.of("target"))
+                    .resolve("lab-control-plane-extra-" + rpcResponseTimeoutSeconds + ".conf");
+            Files.writeString(f, "[DEFAULT]\nrpc_response_timeout = " + rpcResponseTimeoutSeconds + "\n");
             return f.toAbsolutePath();
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
@@ -342,7 +353,8 @@ public final class ControlPlane {
         List<String> command = new ArrayList<>();
         command.add(executable);
         command.addAll(Arrays.asList(args));
-        return exec(command, cliProcessEnv(), repoRoot, CLI_TIMEOUT, false);
+        return exec(command, cliProcessEnv(), repoRoot,
+                Duration.ofSeconds(Long.parseLong(setting(env, CLI_TIMEOUT_SETTING, Long.toString(CLI_TIMEOUT.toSeconds())))), false);
     }
 
     /** This JVM's environment without any OpenStack credentials, plus the noauth settings. */
