@@ -76,10 +76,7 @@ public final class ServiceJobs implements AutoCloseable {
         if (tasks.putIfAbsent(name, task) != null) {
             throw new IllegalArgumentException("a job named " + name + " is already scheduled");
         }
-        JobDataMap data = new JobDataMap();
-        data.put(TASK, task);
-        data.put(CLOCK, clock);
-        JobDetail job = JobBuilder.newJob(TaskJob.class).withIdentity(name).usingJobData(data).build();
+        JobDetail job = job(name, task);
         Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name)
                 .startAt(new Date(System.currentTimeMillis() + initialDelay.toMillis()))
                 .withSchedule(schedule(interval))
@@ -97,10 +94,7 @@ public final class ServiceJobs implements AutoCloseable {
      * name that has not run yet is replaced.
      */
     public void once(String name, Duration delay, PeriodicTask task) {
-        JobDataMap data = new JobDataMap();
-        data.put(TASK, task);
-        data.put(CLOCK, clock);
-        JobDetail job = JobBuilder.newJob(TaskJob.class).withIdentity(name).usingJobData(data).build();
+        JobDetail job = job(name, task);
         Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name)
                 .startAt(new Date(System.currentTimeMillis() + delay.toMillis()))
                 .build();
@@ -109,6 +103,14 @@ public final class ServiceJobs implements AutoCloseable {
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot schedule " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The Quartz job that runs {@code task} with this scheduler's clock. */
+    private JobDetail job(String name, PeriodicTask task) {
+        JobDataMap data = new JobDataMap();
+        data.put(TASK, task);
+        data.put(CLOCK, clock);
+        return JobBuilder.newJob(TaskJob.class).withIdentity(name).usingJobData(data).build();
     }
 
     /** The schedule every periodic duty uses: fixed rate, forever, missed fires skipped. */

@@ -71,4 +71,33 @@ class ServiceJobsTest {
             assertThat(jobs.isScheduled("heartbeat-nodec@ebs")).isTrue();
         }
     }
+
+    @Test
+    void aOneShotTaskRunsWithTheInjectedClocksTime() throws Exception {
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        List<Instant> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServiceJobs jobs = ServiceJobs.start("t4", Clock.fixed(T0, ZoneOffset.UTC), 1)) {
+            jobs.once("handover", Duration.ZERO, now -> {
+                seen.add(now);
+                ran.countDown();
+            });
+            assertThat(ran.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the one-shot task ran").isTrue();
+        }
+        assertThat(seen).containsExactly(T0);
+    }
+
+    @Test
+    void aOneShotTaskNotYetRunIsReplacedByOneOfTheSameName() throws Exception {
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        List<String> which = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServiceJobs jobs = ServiceJobs.start("t5", Clock.systemUTC(), 1)) {
+            jobs.once("handover", Duration.ofHours(1), now -> which.add("first"));
+            jobs.once("handover", Duration.ZERO, now -> {
+                which.add("second");
+                ran.countDown();
+            });
+            assertThat(ran.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(which).containsExactly("second");
+    }
 }
